@@ -1,0 +1,34 @@
+# The README's two commands are `make run` and `make test`; the rest are helpers.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+
+.PHONY: run test setup system-deps build lint clean
+
+run: setup system-deps          ## set up, build the ontology, answer the example questions
+	$(BIN)/iapo build
+	$(BIN)/iapo examples
+
+test: setup system-deps         ## set up and run every test (and the linter)
+	$(BIN)/ruff check iapontology tests
+	$(BIN)/pytest
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+system-deps:
+	bash scripts/system-deps.sh
+
+build: setup
+	$(BIN)/iapo build
+
+lint: setup
+	$(BIN)/ruff check iapontology tests
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info

@@ -1,0 +1,180 @@
+"""Turn checked :class:`~iapontology.curation.Knowledge` into an Owlready2 ontology.
+
+Everything is created in table order, parents before children, so the same tables always
+give the same triples in the same order (and so byte-identical files).
+"""
+
+from __future__ import annotations
+
+import types
+
+import owlready2 as owl
+
+from iapontology.curation import Knowledge
+from iapontology.identifiers import expand
+from iapontology.schema import (
+    DCTERMS,
+    OWL,
+    Vocabulary,
+    add_iri_value,
+    declare_vocabulary,
+    english,
+)
+from iapontology.tables import Row
+
+HAS_DOMAIN = "IAPO:0000501"
+IN_TAXON = "RO:0002162"
+HOMO_SAPIENS = "NCBITaxon:9606"
+BIR_DOMAIN = "IAPO:0000010"
+
+_CHARACTERISTICS = {
+    "transitive": owl.TransitiveProperty,
+    "symmetric": owl.SymmetricProperty,
+    "functional": owl.FunctionalProperty,
+}
+
+
+class Assembler:
+    """Creates the ontology's entities and axioms from the curated tables."""
+
+    def __init__(self, knowledge: Knowledge, world: owl.World | None = None):
+        self.knowledge = knowledge
+        self.world = world or owl.World()
+        meta = knowledge.metadata["ontology"]
+        self.ontology = self.world.get_ontology(meta["iri"])
+        self.vocab: Vocabulary = declare_vocabulary(self.ontology)
+        self.entities: dict[str, type] = {}
+
+    # -- entities -------------------------------------------------------------------------
+    def _new(self, curie: str, bases: tuple[type, ...]) -> type:
+        iri = expand(curie)
+        cut = iri.rfind("#") if "#" in iri else iri.rfind("/")
+        base, name = iri[: cut + 1], iri[cut + 1 :]
+        with self.ontology.get_namespace(base):
+            entity = types.new_class(name, bases)
+        self.entities[curie] = entity
+        return entity
+
+    def class_of(self, curie: str) -> type:
+        """The Owlready2 class for a term, created (with its parents) on first use."""
+        if curie in self.entities:
+            return self.entities[curie]
+        row = self.knowledge.terms.get(curie) or self.knowledge.reused[curie]
+        parents = tuple(self.class_of(p) for p in row.values("parents")) or (owl.Thing,)
+        cls = self._new(curie, parents)
+        cls.label = [english(row.get("label"))]
+        return cls
+
+    def property_of(self, curie: str) -> type:
+        """The Owlready2 property for a row of properties.tsv, created on first use."""
+        if curie in self.entities:
+            return self.entities[curie]
+        row = self.knowledge.properties[curie]
+        base = owl.ObjectProperty if row.get("kind") == "object" else owl.AnnotationProperty
+        parents = tuple(self.property_of(p) for p in row.values("parents")) or (base,)
+        prop = self._new(curie, parents)
+        prop.label = [english(row.get("label"))]
+        return prop
+
+    # -- annotations ----------------------------------------------------------------------
+    def annotate_term(self, entity: type, row: Row) -> None:
+        """Definition (with its sources as an axiom annotation), synonyms, cross-references."""
+        vocab = self.vocab
+        text = row.get("definition")
+        if text:
+            definition = english(text)
+            vocab["definition"][entity].append(definition)
+            self._annotate_axiom(
+                vocab["definition_source"], (entity, vocab["definition"], definition),
+                row.values("definition_source"),
+            )
+        for synonym in row.values("exact_synonyms"):
+            vocab["exact_synonym"][entity].append(english(synonym))
+        for synonym in row.values("related_synonyms"):
+            vocab["related_synonym"][entity].append(english(synonym))
+        for xref in row.values("xrefs"):
+            vocab["db_xref"][entity].append(xref)
+
+    def cite(self, subject: type, restriction: owl.ClassConstruct, sources: list[str]) -> None:
+        """Add ``subject SubClassOf restriction`` with its sources as an axiom annotation."""
+        subject.is_a.append(restriction)
+        self._annotate_axiom(self.vocab["source"], (subject, owl.rdfs_subclassof, restriction),
+                             sources)
+
+    @staticmethod
+    def _annotate_axiom(annotation: type, axiom: tuple, values: list[str]) -> None:
+        """Annotate one axiom, adding values one at a time so their order is kept."""
+        annotations = annotation[axiom]
+        for value in values:
+            annotations.append(value)
+
+    # -- the whole ontology ---------------------------------------------------------------
+    def assemble(self) -> owl.Ontology:
+        """Build every header annotation, property, class and axiom; return the ontology."""
+        self._header()
+        with self.ontology:
+            for curie in self.knowledge.properties:
+                self._property(curie)
+            for curie in self.knowledge.reused:
+                self.class_of(curie)
+            for curie, row in self.knowledge.terms.items():
+                cls = self.class_of(curie)
+                self.annotate_term(cls, row)
+            for row in self.knowledge.rows_of("iaps"):
+                self._iap(row)
+        return self.ontology
+
+    def _header(self) -> None:
+        meta = self.knowledge.metadata["ontology"]
+        onto, vocab = self.ontology, self.vocab
+        values = {
+            "title": [english(meta["title"])],
+            "description": [english(meta["description"])],
+            "creator": list(meta.get("creators", [])),
+            "bibliographic_citation": list(meta.get("citations", [])),
+        }
+        for name, annotation in values.items():
+            setattr(onto.metadata, vocab[name].python_name, annotation)
+        onto.metadata.versionInfo = [meta["version"]]
+        add_iri_value(onto, OWL + "versionIRI", meta["version_iri"].format(version=meta["version"]))
+        add_iri_value(onto, DCTERMS + "license", meta["license"])
+
+    def _property(self, curie: str) -> None:
+        row = self.knowledge.properties[curie]
+        prop = self.property_of(curie)
+        if row.get("definition"):
+            self.annotate_term(prop, row)
+        for characteristic in row.values("characteristics"):
+            prop.is_a.append(_CHARACTERISTICS[characteristic])
+        if row.values("domain"):
+            prop.domain = [self.class_of(c) for c in row.values("domain")]
+        if row.values("range"):
+            prop.range = [self.class_of(c) for c in row.values("range")]
+        for inverse in row.values("inverse_of"):
+            prop.inverse_property = self.property_of(inverse)
+
+    def _iap(self, row: Row) -> None:
+        """Gene and protein identifiers, taxon and domain architecture of one IAP."""
+        iap = self.class_of(row.get("id"))
+        vocab = self.vocab
+        for column in ("hgnc_id", "ncbigene", "uniprot"):
+            if row.get(column):
+                vocab["db_xref"][iap].append(row.get(column))
+        if row.get("hgnc_symbol"):
+            self.property_of("IAPO:0000601")[iap].append(row.get("hgnc_symbol"))
+        sources = row.values("architecture_source")
+        has_domain = self.property_of(HAS_DOMAIN)
+        bir = self.class_of(BIR_DOMAIN)
+        count = row.get("bir_domains")
+        # Every IAP has at least one BIR; an empty cell means the exact count is unconfirmed.
+        restriction = has_domain.exactly(int(count), bir) if count else has_domain.min(1, bir)
+        self.cite(iap, restriction, sources)
+        for domain in row.values("domains"):
+            self.cite(iap, has_domain.some(self.class_of(domain)), sources)
+        self.cite(iap, self.property_of(IN_TAXON).some(self.class_of(HOMO_SAPIENS)),
+                  row.values("definition_source"))
+
+
+def assemble(knowledge: Knowledge) -> owl.Ontology:
+    """Build the ontology for ``knowledge`` in a fresh Owlready2 world."""
+    return Assembler(knowledge).assemble()

@@ -1,0 +1,275 @@
+"""Load the curated source tables and check them before anything is built.
+
+A biologist corrects a fact by editing one row of a table under ``knowledge/``; this module
+reads every table, checks every row and either returns the whole :class:`Knowledge` or raises
+one :class:`~iapontology.tables.CurationError` listing each problem as ``file:line: reason``.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from iapontology.identifiers import SOURCE_PREFIXES, curie_problem
+from iapontology.paths import KNOWLEDGE_DIR
+from iapontology.tables import CurationError, Row, Table, read_table
+
+#: Columns every term table has; kind-specific tables add their own.
+TERM_COLUMNS = (
+    "id", "label", "parents", "definition", "definition_source",
+    "exact_synonyms", "related_synonyms", "xrefs",
+)
+
+#: The term tables, in build order, with their extra required columns.
+TERM_TABLES: dict[str, tuple[str, ...]] = {
+    "classes": (),
+    "domains": (),
+    "iaps": (
+        "hgnc_symbol", "hgnc_id", "ncbigene", "uniprot",
+        "bir_domains", "domains", "architecture_source",
+    ),
+}
+
+PROPERTY_COLUMNS = (
+    "id", "kind", "label", "parents", "definition", "definition_source",
+    "domain", "range", "characteristics", "inverse_of",
+)
+PROPERTY_KINDS = ("object", "annotation")
+PROPERTY_CHARACTERISTICS = ("transitive", "symmetric", "functional")
+REUSED_KINDS = ("class",)
+
+
+@dataclass
+class Knowledge:
+    """Everything the curated tables say, checked and indexed by identifier."""
+
+    metadata: dict
+    bibliography: dict[str, Row] = field(default_factory=dict)
+    reused: dict[str, Row] = field(default_factory=dict)
+    properties: dict[str, Row] = field(default_factory=dict)
+    terms: dict[str, Row] = field(default_factory=dict)
+    term_kind: dict[str, str] = field(default_factory=dict)
+
+    def rows_of(self, kind: str) -> list[Row]:
+        """The rows of one term table (``'iaps'``, ``'domains'``...), in file order."""
+        return [row for curie, row in self.terms.items() if self.term_kind[curie] == kind]
+
+    def label_of(self, curie: str) -> str:
+        """The label of any known term or property."""
+        for index in (self.terms, self.properties, self.reused):
+            if curie in index:
+                return index[curie].get("label")
+        raise KeyError(curie)
+
+
+class _Checker:
+    """Collects problems while the tables are read."""
+
+    def __init__(self) -> None:
+        self.problems: list[str] = []
+        self.labels: dict[str, str] = {}
+
+    def add(self, row: Row, reason: str) -> None:
+        self.problems.append(f"{row.where}: {reason}")
+
+    def curie(self, row: Row, column: str, value: str, allowed: tuple[str, ...] | None) -> bool:
+        problem = curie_problem(value, allowed)
+        if problem:
+            self.add(row, f"{column}: {problem}")
+            return False
+        return True
+
+    def unique_label(self, row: Row, curie: str) -> None:
+        label = row.get("label")
+        if not label:
+            self.add(row, f"{curie} has no label")
+            return
+        key = label.casefold()
+        if key in self.labels and self.labels[key] != curie:
+            self.add(row, f"label {label!r} is already used by {self.labels[key]}")
+        else:
+            self.labels[key] = curie
+
+
+def _table(directory: Path, name: str, required: tuple[str, ...]) -> Table:
+    return read_table(directory / f"{name}.tsv", required, display_root=directory.parent)
+
+
+def load_knowledge(directory: Path = KNOWLEDGE_DIR) -> Knowledge:
+    """Read and check every source table under ``directory``.
+
+    Raises :class:`CurationError` with all problems found (unknown references, duplicate IDs
+    or labels, missing definitions or sources, malformed identifiers), each as
+    ``file:line: reason``.
+    """
+    problems: list[str] = []
+    tables: dict[str, Table] = {}
+    specs = {
+        "bibliography": ("source", "citation"),
+        "reused_terms": ("curie", "label", "kind", "parents"),
+        "properties": PROPERTY_COLUMNS,
+        **{name: TERM_COLUMNS + extra for name, extra in TERM_TABLES.items()},
+    }
+    for name, required in specs.items():
+        try:
+            tables[name] = _table(directory, name, required)
+        except CurationError as error:
+            problems.extend(error.problems)
+        except FileNotFoundError:
+            problems.append(f"{directory.name}/{name}.tsv:0: the table is missing")
+    meta_path = directory / "metadata.toml"
+    try:
+        metadata = tomllib.loads(meta_path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as error:
+        problems.append(f"{directory.name}/metadata.toml:0: {error}")
+        metadata = {}
+    if problems:
+        raise CurationError(problems)
+
+    knowledge = Knowledge(metadata=metadata)
+    check = _Checker()
+    _read_bibliography(tables["bibliography"], knowledge, check)
+    _read_reused(tables["reused_terms"], knowledge, check)
+    _read_ids(tables, knowledge, check)
+    _check_properties(knowledge, check)
+    _check_terms(knowledge, check)
+    for key in ("iri", "version", "title", "description", "license"):
+        if not str(metadata.get("ontology", {}).get(key, "")).strip():
+            check.problems.append(f"{directory.name}/metadata.toml:0: [ontology] needs {key!r}")
+    if check.problems:
+        raise CurationError(check.problems)
+    return knowledge
+
+
+def _read_bibliography(table: Table, knowledge: Knowledge, check: _Checker) -> None:
+    for row in table.rows:
+        source = row.get("source")
+        if not check.curie(row, "source", source, SOURCE_PREFIXES):
+            continue
+        if source in knowledge.bibliography:
+            first = knowledge.bibliography[source].where
+            check.add(row, f"{source} is listed twice (first at {first})")
+            continue
+        if not row.get("citation"):
+            check.add(row, f"{source} has no citation")
+        knowledge.bibliography[source] = row
+
+
+def _read_reused(table: Table, knowledge: Knowledge, check: _Checker) -> None:
+    for row in table.rows:
+        curie = row.get("curie")
+        if not check.curie(row, "curie", curie, None):
+            continue
+        if curie.startswith("IAPO:"):
+            check.add(row, f"{curie} is this ontology's own term; define it in a term table")
+            continue
+        if curie in knowledge.reused:
+            check.add(row, f"duplicate ID {curie} (first at {knowledge.reused[curie].where})")
+            continue
+        if row.get("kind") not in REUSED_KINDS:
+            check.add(row, f"kind must be one of {', '.join(REUSED_KINDS)}")
+        check.unique_label(row, curie)
+        knowledge.reused[curie] = row
+
+
+def _read_ids(tables: dict[str, Table], knowledge: Knowledge, check: _Checker) -> None:
+    """Index own terms and all properties by ID, refusing duplicates and bad IDs."""
+    seen: dict[str, Row] = {}
+    kinds = [("properties", tables["properties"])] + [(n, tables[n]) for n in TERM_TABLES]
+    for kind, table in kinds:
+        for row in table.rows:
+            curie = row.get("id")
+            own_only = None if kind == "properties" else ("IAPO",)
+            if not check.curie(row, "id", curie, own_only):
+                continue
+            if curie in seen or curie in knowledge.reused:
+                first = seen.get(curie) or knowledge.reused[curie]
+                check.add(row, f"duplicate ID {curie} (first at {first.where})")
+                continue
+            seen[curie] = row
+            check.unique_label(row, curie)
+            if kind == "properties":
+                knowledge.properties[curie] = row
+            else:
+                knowledge.terms[curie] = row
+                knowledge.term_kind[curie] = kind
+
+
+def _check_definition(row: Row, curie: str, knowledge: Knowledge, check: _Checker) -> None:
+    if not row.get("definition"):
+        check.add(row, f"{curie} has no definition")
+    _check_sources(row, "definition_source", knowledge, check, required=True)
+
+
+def _check_sources(
+    row: Row, column: str, knowledge: Knowledge, check: _Checker, required: bool
+) -> None:
+    sources = row.values(column)
+    if required and not sources:
+        check.add(row, f"{column} is empty: every fact needs a PMID or DOI")
+    for source in sources:
+        well_formed = check.curie(row, column, source, SOURCE_PREFIXES)
+        if well_formed and source not in knowledge.bibliography:
+            check.add(row, f"{column}: {source} is not in the bibliography")
+
+
+def _check_reference(
+    row: Row, column: str, value: str, known: dict, check: _Checker, what: str
+) -> None:
+    if check.curie(row, column, value, None) and value not in known:
+        check.add(row, f"{column}: unknown {what} {value}")
+
+
+def _check_properties(knowledge: Knowledge, check: _Checker) -> None:
+    classes = {**knowledge.terms, **knowledge.reused}
+    for curie, row in knowledge.properties.items():
+        if curie.startswith("IAPO:"):
+            _check_definition(row, curie, knowledge, check)
+        if row.get("kind") not in PROPERTY_KINDS:
+            check.add(row, f"kind must be one of {', '.join(PROPERTY_KINDS)}")
+        for parent in row.values("parents"):
+            _check_reference(row, "parents", parent, knowledge.properties, check, "property")
+        for column in ("domain", "range"):
+            for value in row.values(column):
+                _check_reference(row, column, value, classes, check, "class")
+        for value in row.values("inverse_of"):
+            _check_reference(row, "inverse_of", value, knowledge.properties, check, "property")
+        for value in row.values("characteristics"):
+            if value not in PROPERTY_CHARACTERISTICS:
+                check.add(row, f"characteristics: {value!r} is not one of "
+                               f"{', '.join(PROPERTY_CHARACTERISTICS)}")
+
+
+def _check_terms(knowledge: Knowledge, check: _Checker) -> None:
+    classes = {**knowledge.terms, **knowledge.reused}
+    for row in knowledge.reused.values():
+        for parent in row.values("parents"):
+            _check_reference(row, "parents", parent, classes, check, "class")
+    for curie, row in knowledge.terms.items():
+        _check_definition(row, curie, knowledge, check)
+        if not row.values("parents"):
+            check.add(row, f"{curie} has no parent class")
+        for parent in row.values("parents"):
+            _check_reference(row, "parents", parent, classes, check, "class")
+        for xref in row.values("xrefs"):
+            check.curie(row, "xrefs", xref, None)
+        if knowledge.term_kind[curie] == "iaps":
+            _check_iap(row, knowledge, check)
+
+
+def _check_iap(row: Row, knowledge: Knowledge, check: _Checker) -> None:
+    for column, prefix in (("hgnc_id", "HGNC"), ("ncbigene", "NCBIGene"), ("uniprot", "UniProtKB")):
+        value = row.get(column)
+        if value:
+            check.curie(row, column, value, (prefix,))
+    count = row.get("bir_domains")
+    if count and (not count.isdigit() or int(count) < 1):
+        check.add(row, f"bir_domains must be empty (count not known) or a whole number >= 1, "
+                       f"not {count!r}")
+    for domain in row.values("domains"):
+        if check.curie(row, "domains", domain, ("IAPO",)) and (
+            knowledge.term_kind.get(domain) != "domains"
+        ):
+            check.add(row, f"domains: {domain} is not a domain from domains.tsv")
+    _check_sources(row, "architecture_source", knowledge, check, required=True)

@@ -1,0 +1,147 @@
+"""rdflib access to the ontology: a fast Oxigraph-backed store, prefixes and SPARQL.
+
+rdflib's own SPARQL engine is slow on joins, so the package keeps the rdflib API but puts the
+triples in Oxigraph (through the ``oxrdflib`` store plugin), whose engine answers instead.
+The shipped query graph (``iapo-query.nt``) holds the ontology plus its relation-graph view.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+import rdflib
+from rdflib.term import Identifier, Node
+
+from iapontology.identifiers import IAPO_NAMESPACE, OBO
+from iapontology.paths import QUERY_GRAPH_FILE, bundled_ontology_dir
+from iapontology.relation_graph import add_relation_view
+
+#: Prefixes bound in every query (and used when printing IRIs).
+PREFIXES: dict[str, str] = {
+    "iapo": IAPO_NAMESPACE,
+    "IAPO": IAPO_NAMESPACE + "IAPO_",
+    "obo": OBO,
+    "RO": OBO + "RO_",
+    "BFO": OBO + "BFO_",
+    "IAO": OBO + "IAO_",
+    "GO": OBO + "GO_",
+    "PR": OBO + "PR_",
+    "NCBITaxon": OBO + "NCBITaxon_",
+    "oboInOwl": "http://www.geneontology.org/formats/oboInOwl#",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "dcterms": "http://purl.org/dc/terms/",
+}
+
+#: rdflib parser names (Oxigraph's own parsers) by file suffix.
+_PARSERS = {
+    ".nt": "ox-nt",
+    ".ttl": "ox-turtle",
+    ".owl": "ox-xml",
+    ".rdf": "ox-xml",
+    ".xml": "ox-xml",
+    ".nq": "ox-nquads",
+    ".jsonld": "ox-json-ld",
+}
+
+_lock = threading.Lock()
+_cached: rdflib.Graph | None = None
+
+
+class Rows(list):
+    """Result rows (dictionaries) that also remember the query's variable names."""
+
+    def __init__(self, rows: Iterable[dict[str, Node | None]], variables: list[str]):
+        super().__init__(rows)
+        self.variables = variables
+
+
+class QueryError(ValueError):
+    """A SPARQL query could not be parsed or run; the message says where and why."""
+
+
+def new_graph() -> rdflib.Graph:
+    """An empty Oxigraph-backed rdflib graph with the ontology's prefixes bound."""
+    graph = rdflib.Graph(store="Oxigraph")
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace, override=True)
+    return graph
+
+
+def parse_file(graph: rdflib.Graph, path: Path) -> rdflib.Graph:
+    """Parse one RDF file into ``graph`` with Oxigraph's parser (chosen by suffix).
+
+    Oxigraph's RDF/XML parser does not expand XML entities, so entity-expansion files fail
+    instead of spinning.
+    """
+    parser = _PARSERS.get(path.suffix.lower())
+    if parser is None:
+        raise ValueError(f"{path}: unknown RDF file type {path.suffix!r}")
+    try:
+        graph.parse(str(path), format=parser)
+    except (SyntaxError, ValueError, OSError) as error:
+        raise ValueError(f"{path}: {error}") from error
+    return graph
+
+
+def load_graph(paths: Iterable[Path], relation_view: bool = True) -> rdflib.Graph:
+    """Load RDF files (OWL, Turtle, N-Triples...) into one fast graph.
+
+    With ``relation_view`` the plain ``C p D`` triples of the relation-graph view are added.
+    """
+    graph = new_graph()
+    for path in paths:
+        parse_file(graph, Path(path))
+    if relation_view:
+        add_relation_view(graph)
+    return graph
+
+
+def graph(*extra: Path, reload: bool = False) -> rdflib.Graph:
+    """The shipped ontology with its relation-graph view, as an ``rdflib.Graph``.
+
+    Loaded once and cached. ``extra`` files (your own or public ontologies) are merged into
+    a new graph, with the relation view recomputed over the whole; that graph is not cached.
+    """
+    global _cached
+    shipped = bundled_ontology_dir() / QUERY_GRAPH_FILE
+    if not shipped.exists():
+        raise FileNotFoundError(f"{shipped} is missing: run `iapo build` first")
+    if extra:
+        merged = load_graph([shipped, *extra], relation_view=False)
+        return add_relation_view(merged)
+    with _lock:
+        if _cached is None or reload:
+            _cached = load_graph([shipped], relation_view=False)
+        return _cached
+
+
+def query(
+    sparql: str,
+    graph_: rdflib.Graph | None = None,
+    bindings: Mapping[str, Identifier] | None = None,
+) -> Rows:
+    """Run a SPARQL SELECT or ASK query; the ontology's prefixes are pre-bound.
+
+    ``bindings`` give typed values for variables (bound by the engine, never pasted into
+    the query text). Rows come back as dictionaries from variable name to rdflib term
+    (``None`` when unbound); an ASK query gives one row ``{"ask": Literal(True/False)}``.
+    """
+    target = graph_ if graph_ is not None else graph()
+    try:
+        result = target.query(sparql, initNs=PREFIXES, initBindings=dict(bindings or {}))
+    except SyntaxError as error:
+        raise QueryError(f"malformed SPARQL: {error}") from error
+    except Exception as error:  # pyoxigraph raises its own error types
+        raise QueryError(f"query failed: {error}") from error
+    if result.type == "ASK":
+        return Rows([{"ask": rdflib.Literal(bool(result.askAnswer))}], ["ask"])
+    if result.type != "SELECT":
+        raise QueryError("only SELECT and ASK queries are supported here")
+    names = [str(v) for v in result.vars]
+    return Rows((dict(zip(names, row, strict=True)) for row in result), names)

@@ -1,0 +1,125 @@
+"""Identifier patterns and the prefix map that turns CURIEs into IRIs.
+
+The patterns follow the registries' own rules (as recorded by Bioregistry and identifiers.org);
+a cell that does not match its pattern is a curation error caught before any build.
+"""
+
+from __future__ import annotations
+
+import re
+
+import curies
+
+IAPO_NAMESPACE = "https://w3id.org/iapo/"
+OBO = "http://purl.obolibrary.org/obo/"
+
+#: Prefixes whose terms become IRIs in the ontology (reused classes and properties).
+PREFIX_MAP: dict[str, str] = {
+    "IAPO": IAPO_NAMESPACE + "IAPO_",
+    "BFO": OBO + "BFO_",
+    "RO": OBO + "RO_",
+    "IAO": OBO + "IAO_",
+    "GO": OBO + "GO_",
+    "PR": OBO + "PR_",
+    "CHEBI": OBO + "CHEBI_",
+    "MONDO": OBO + "MONDO_",
+    "NCBITaxon": OBO + "NCBITaxon_",
+    "OBI": OBO + "OBI_",
+    "NCIT": OBO + "NCIT_",
+    "oboInOwl": "http://www.geneontology.org/formats/oboInOwl#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+}
+
+CONVERTER = curies.Converter.from_prefix_map(PREFIX_MAP)
+
+#: Patterns for the local part of each CURIE prefix that may appear in a table.
+LOCAL_PATTERNS: dict[str, str] = {
+    "IAPO": r"\d{7}",
+    "BFO": r"\d{7}",
+    "RO": r"\d{7}",
+    "IAO": r"\d{7}",
+    "GO": r"\d{7}",
+    "PR": r"\d{9}|[A-NR-Z][0-9](?:[A-Z][A-Z0-9]{2}[0-9]){1,2}|[OPQ][0-9][A-Z0-9]{3}[0-9]",
+    "CHEBI": r"\d+",
+    "MONDO": r"\d{7}",
+    "NCBITaxon": r"\d+",
+    "OBI": r"\d{7}",
+    "NCIT": r"C\d+",
+    "UniProtKB": r"[OPQ][0-9][A-Z0-9]{3}[0-9]|[A-NR-Z][0-9](?:[A-Z][A-Z0-9]{2}[0-9]){1,2}",
+    "HGNC": r"\d{1,5}",
+    "NCBIGene": r"\d+",
+    "InterPro": r"IPR\d{6}",
+    "PMID": r"[1-9]\d{0,8}",
+    "DOI": r"10\.\d{4,9}/\S+",
+    "NCT": r"NCT\d{8}",
+    "ChEMBL": r"CHEMBL\d+",
+    "PubChem": r"\d+",
+    "DrugBank": r"DB\d{5}",
+    "Pfam": r"PF\d{5}",
+}
+
+_COMPILED = {prefix: re.compile(rf"^(?:{pattern})$") for prefix, pattern in LOCAL_PATTERNS.items()}
+
+#: Sources a definition or an axiom may cite.
+SOURCE_PREFIXES = ("PMID", "DOI")
+
+#: Where a cross-reference can be looked up, for links in the docs and the CLI.
+XREF_URLS: dict[str, str] = {
+    "UniProtKB": "https://www.uniprot.org/uniprotkb/{}",
+    "HGNC": "https://www.genenames.org/data/gene-symbol-report/#!/hgnc_id/HGNC:{}",
+    "NCBIGene": "https://www.ncbi.nlm.nih.gov/gene/{}",
+    "InterPro": "https://www.ebi.ac.uk/interpro/entry/InterPro/{}/",
+    "PMID": "https://pubmed.ncbi.nlm.nih.gov/{}/",
+    "DOI": "https://doi.org/{}",
+    "NCT": "https://clinicaltrials.gov/study/{}",
+    "GO": "http://purl.obolibrary.org/obo/GO_{}",
+}
+
+
+def split_curie(text: str) -> tuple[str, str] | None:
+    """Split ``PREFIX:local`` into its two parts, or return ``None`` if it has no prefix."""
+    prefix, sep, local = text.partition(":")
+    if not sep or not prefix or not local:
+        return None
+    return prefix, local
+
+
+def curie_problem(text: str, allowed: tuple[str, ...] | None = None) -> str | None:
+    """Why ``text`` is not a well-formed CURIE (of one of ``allowed`` prefixes); None if it is."""
+    parts = split_curie(text)
+    if parts is None:
+        return f"{text!r} is not a CURIE (PREFIX:id)"
+    prefix, local = parts
+    if allowed is not None and prefix not in allowed:
+        return f"{text!r} has prefix {prefix!r}; expected one of {', '.join(allowed)}"
+    pattern = _COMPILED.get(prefix)
+    if pattern is None:
+        return f"{text!r} has an unknown prefix {prefix!r}"
+    if not pattern.match(local):
+        return f"{text!r} is not a valid {prefix} identifier"
+    return None
+
+
+def expand(curie: str) -> str:
+    """Turn a CURIE of an ontology term (``GO:0006915``) into its IRI."""
+    iri = CONVERTER.expand(curie)
+    if iri is None:
+        raise ValueError(f"cannot expand {curie!r}: unknown prefix")
+    return iri
+
+
+def compress(iri: str) -> str | None:
+    """Turn an ontology IRI back into a CURIE, or None when no prefix covers it."""
+    return CONVERTER.compress(iri)
+
+
+def xref_url(curie: str) -> str | None:
+    """Return a web address for a cross-reference or source CURIE, when one is known."""
+    parts = split_curie(curie)
+    if parts is None or parts[0] not in XREF_URLS:
+        return None
+    prefix, local = parts
+    return XREF_URLS[prefix].format(local)

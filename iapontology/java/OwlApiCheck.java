@@ -1,0 +1,74 @@
+import java.io.File;
+import java.util.List;
+import java.util.stream.Collectors;
+
+import org.semanticweb.owlapi.apibinding.OWLManager;
+import org.semanticweb.owlapi.io.FileDocumentSource;
+import org.semanticweb.owlapi.io.OWLParserException;
+import org.semanticweb.owlapi.model.AxiomType;
+import org.semanticweb.owlapi.model.MissingImportHandlingStrategy;
+import org.semanticweb.owlapi.model.OWLOntology;
+import org.semanticweb.owlapi.model.OWLOntologyLoaderConfiguration;
+import org.semanticweb.owlapi.model.OWLOntologyManager;
+import org.semanticweb.owlapi.model.parameters.Imports;
+import org.semanticweb.owlapi.profiles.OWL2DLProfile;
+import org.semanticweb.owlapi.profiles.OWLProfileReport;
+import org.semanticweb.owlapi.profiles.OWLProfileViolation;
+
+/**
+ * Loads an OWL file with the OWL API (the library Protege is built on) as Protege does,
+ * checks it against the OWL 2 DL profile and prints one summary line per fact:
+ *
+ *   parse: ok
+ *   unparsed-triples: N   (triples the parser could not turn into axioms)
+ *   axioms: N / logical: N / annotated-axioms: N / classes: N / object-properties: N / ...
+ *   dl-violations: N   (followed by one "violation: ..." line each)
+ *
+ * Exit code 0 when the file parses completely and is in OWL 2 DL, 1 otherwise, 2 on bad usage.
+ */
+public final class OwlApiCheck {
+    public static void main(String[] args) {
+        if (args.length != 1) {
+            System.err.println("usage: OwlApiCheck FILE.owl");
+            System.exit(2);
+        }
+        OWLOntologyManager manager = OWLManager.createOWLOntologyManager();
+        OWLOntologyLoaderConfiguration config = new OWLOntologyLoaderConfiguration()
+                .setReportStackTraces(false)
+                .setMissingImportHandlingStrategy(MissingImportHandlingStrategy.SILENT);
+        OWLOntology ontology;
+        try {
+            ontology = manager.loadOntologyFromOntologyDocument(
+                    new FileDocumentSource(new File(args[0])), config);
+        } catch (Exception e) {
+            String message = String.valueOf(e.getMessage()).lines().limit(5)
+                    .collect(Collectors.joining(" "));
+            System.out.println("parse: error: " + message);
+            System.exit(1);
+            return;
+        }
+        long unparsed = manager.getOntologyFormat(ontology).getOntologyLoaderMetaData()
+                .map(meta -> meta.getUnparsedTriples().count()).orElse(0L);
+        System.out.println("parse: ok");
+        System.out.println("unparsed-triples: " + unparsed);
+        System.out.println("axioms: " + ontology.getAxiomCount());
+        System.out.println("logical-axioms: " + ontology.getLogicalAxiomCount());
+        long annotated = ontology.axioms().filter(a -> a.isAnnotated()).count();
+        System.out.println("annotated-axioms: " + annotated);
+        System.out.println("classes: " + ontology.classesInSignature(Imports.EXCLUDED).count());
+        System.out.println("object-properties: "
+                + ontology.objectPropertiesInSignature(Imports.EXCLUDED).count());
+        System.out.println("annotation-properties: "
+                + ontology.annotationPropertiesInSignature(Imports.EXCLUDED).count());
+        System.out.println("individuals: "
+                + ontology.individualsInSignature(Imports.EXCLUDED).count());
+        System.out.println("subclass-axioms: " + ontology.getAxiomCount(AxiomType.SUBCLASS_OF));
+        OWLProfileReport report = new OWL2DLProfile().checkOntology(ontology);
+        List<OWLProfileViolation> violations = report.getViolations();
+        System.out.println("dl-violations: " + violations.size());
+        for (OWLProfileViolation v : violations) {
+            System.out.println("violation: " + v.toString().replace('\n', ' '));
+        }
+        System.exit(violations.isEmpty() && unparsed == 0 ? 0 : 1);
+    }
+}

@@ -1,0 +1,27 @@
+"""Where the curated tables, the built ontology and the bundled tools live."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+KNOWLEDGE_DIR = PACKAGE_DIR / "knowledge"
+QUERIES_DIR = PACKAGE_DIR / "queries"
+SOURCE_TREE = PACKAGE_DIR.parent
+DEFAULT_OUTPUT_DIR = SOURCE_TREE / "ontology"
+
+PRIMARY_FILE = "iapo.owl"
+TURTLE_FILE = "iapo.ttl"
+QUERY_GRAPH_FILE = "iapo-query.nt"
+
+
+def bundled_ontology_dir() -> Path:
+    """Return the folder holding the built ontology files.
+
+    An installed wheel carries them inside the package (``iapontology/ontology``); a source
+    checkout has them in the top-level ``ontology/`` folder that ``iapo build`` writes.
+    """
+    inside = PACKAGE_DIR / "ontology"
+    if (inside / PRIMARY_FILE).exists():
+        return inside
+    return DEFAULT_OUTPUT_DIR

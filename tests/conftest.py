@@ -1,0 +1,45 @@
+"""Shared fixtures: a fresh build into a temporary folder, and copies of the tables."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from iapontology.build import build
+from iapontology.paths import KNOWLEDGE_DIR
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def fresh_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The release files built now from the tables (with the HermiT check)."""
+    out = tmp_path_factory.mktemp("ontology")
+    build(out, reason=True)
+    return out
+
+
+@pytest.fixture()
+def tables(tmp_path: Path) -> Path:
+    """A private copy of the curated tables that a test may break."""
+    target = tmp_path / "knowledge"
+    shutil.copytree(KNOWLEDGE_DIR, target)
+    return target
+
+
+def edit_cell(table: Path, row_id: str, column: str, value: str) -> int:
+    """Change one cell of the row whose first cell is ``row_id``; return its line number."""
+    lines = table.read_text(encoding="utf-8").splitlines()
+    header = next(line for line in lines if line and not line.startswith("#")).split("\t")
+    index = header.index(column)
+    for number, line in enumerate(lines, start=1):
+        cells = line.split("\t")
+        if cells[0] == row_id:
+            cells += [""] * (len(header) - len(cells))
+            cells[index] = value
+            lines[number - 1] = "\t".join(cells)
+            table.write_text("\n".join(lines) + "\n", encoding="utf-8")
+            return number
+    raise KeyError(row_id)

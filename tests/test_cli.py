@@ -1,0 +1,128 @@
+"""The iapo command: build, query in every format, check, errors with exit code 2."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from iapontology import __version__
+from iapontology.cli import main
+from tests.conftest import edit_cell
+
+
+def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["--version"])
+    assert exit_.value.code == 0
+    assert __version__ in capsys.readouterr().out
+
+
+def test_build_into_folder(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code, _, err = run_cli(capsys, "build", "--out", str(tmp_path))
+    assert code == 0
+    assert "HermiT: consistent" in err
+    assert (tmp_path / "iapo.owl").exists() and (tmp_path / "iapo.ttl").exists()
+
+
+def test_build_with_bad_table_exits_2(
+    capsys: pytest.CaptureFixture[str],
+    tables: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    line = edit_cell(tables / "iaps.tsv", "IAPO:0000105", "definition_source", "")
+    monkeypatch.setattr("iapontology.build.KNOWLEDGE_DIR", tables)
+    import iapontology.build as build_module
+
+    monkeypatch.setattr(build_module.build, "__defaults__",
+                        (tmp_path, tables, True, build_module._quiet))
+    code, _, err = run_cli(capsys, "build", "--out", str(tmp_path))
+    assert code == 2
+    assert f"knowledge/iaps.tsv:{line}: definition_source is empty" in err
+    assert not (tmp_path / "iapo.owl").exists()
+
+
+@pytest.mark.parametrize("fmt", ["table", "csv", "tsv", "json"])
+def test_named_query_in_every_format(capsys: pytest.CaptureFixture[str], fmt: str) -> None:
+    code, out, _ = run_cli(capsys, "query", "iaps_with_domain", "--param", "domain=RING domain",
+                           "--format", fmt)
+    assert code == 0
+    if fmt == "json":
+        data = json.loads(out)
+        assert data["head"]["vars"] == ["domain", "iap", "label"]
+        found = {b["label"]["value"] for b in data["results"]["bindings"]}
+    elif fmt in ("csv", "tsv"):
+        reader = csv.DictReader(io.StringIO(out), delimiter="," if fmt == "csv" else "\t")
+        found = {row["label"] for row in reader}
+    else:
+        assert "IAPO:0000104 (XIAP)" in out and "(4 rows)" in out
+        found = {"XIAP", "cIAP1", "cIAP2", "livin"}
+    assert found == {"XIAP", "cIAP1", "cIAP2", "livin"}
+
+
+def test_query_text_and_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    sparql = "SELECT ?label WHERE { ?x IAPO:0000501 IAPO:0000014 ; rdfs:label ?label }"
+    code, out, _ = run_cli(capsys, "query", sparql, "--format", "csv")
+    assert code == 0 and out.splitlines() == ["label", "BRUCE"]
+    path = tmp_path / "q.rq"
+    path.write_text(sparql, encoding="utf-8")
+    code, out, _ = run_cli(capsys, "query", "--file", str(path), "--format", "csv")
+    assert code == 0 and out.splitlines() == ["label", "BRUCE"]
+
+
+def test_query_list(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run_cli(capsys, "query", "--list")
+    assert code == 0 and "iaps_with_domain" in out and "Which IAPs have a given domain?" in out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("query", "SELECT * WHERE { ?s ?p }"), "malformed SPARQL"),
+        (("query", "iaps_with_domian"), "did you mean iaps_with_domain"),
+        (("query", "iaps_with_domain", "--param", "colour=red"), "valid: domain"),
+        (("query", "iaps_by_bir_count", "--param", "count=many"), "whole number"),
+        (("query", "--file", "/no/such/file.rq"), "No such file"),
+        (("check", "/no/such/file.owl"), "does not exist"),
+    ],
+)
+def test_bad_input_exits_2_with_one_line(
+    capsys: pytest.CaptureFixture[str], args: tuple[str, ...], message: str
+) -> None:
+    code, _, err = run_cli(capsys, *args)
+    assert code == 2
+    assert message in err
+    assert len([line for line in err.splitlines() if line.startswith("iapo: error")]) == 1
+
+
+def test_check_reports_dl_consistency_and_counts(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run_cli(capsys, "check")
+    assert code == 0, out
+    assert "OWL API: OWL 2 DL; 0 unparsed triples" in out
+    assert "HermiT: consistent, 0 unsatisfiable classes" in out
+    assert "report: 0 ERROR-level findings" in out
+    assert "classes" in out and "axioms" in out
+    assert "result: PASS" in out
+
+
+def test_check_fails_on_a_faulty_file(capsys: pytest.CaptureFixture[str]) -> None:
+    fixture = Path(__file__).parent / "fixtures" / "unsatisfiable.owl"
+    code, out, _ = run_cli(capsys, "check", str(fixture))
+    assert code == 1
+    assert "1 unsatisfiable classes" in out and "result: FAIL" in out
+
+
+def test_examples_print_answers(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run_cli(capsys, "examples")
+    assert code == 0
+    assert "IAPO:0000106 (BRUCE)" in out
