@@ -26,6 +26,7 @@ HAS_DOMAIN = "IAPO:0000501"
 IN_TAXON = "RO:0002162"
 HOMO_SAPIENS = "NCBITaxon:9606"
 BIR_DOMAIN = "IAPO:0000010"
+ACTS_THROUGH_DOMAIN = "IAPO:0000602"
 
 _CHARACTERISTICS = {
     "transitive": owl.TransitiveProperty,
@@ -95,11 +96,20 @@ class Assembler:
         for xref in row.values("xrefs"):
             vocab["db_xref"][entity].append(xref)
 
-    def cite(self, subject: type, restriction: owl.ClassConstruct, sources: list[str]) -> None:
-        """Add ``subject SubClassOf restriction`` with its sources as an axiom annotation."""
+    def cite(
+        self,
+        subject: type,
+        restriction: owl.ClassConstruct,
+        sources: list[str],
+        extra: list[tuple[type, list]] = (),
+    ) -> None:
+        """Add ``subject SubClassOf restriction`` with its sources (and any ``extra``
+        annotation property/values pairs) as axiom annotations."""
         subject.is_a.append(restriction)
-        self._annotate_axiom(self.vocab["source"], (subject, owl.rdfs_subclassof, restriction),
-                             sources)
+        axiom = (subject, owl.rdfs_subclassof, restriction)
+        self._annotate_axiom(self.vocab["source"], axiom, sources)
+        for annotation, values in extra:
+            self._annotate_axiom(annotation, axiom, values)
 
     @staticmethod
     def _annotate_axiom(annotation: type, axiom: tuple, values: list[str]) -> None:
@@ -122,6 +132,8 @@ class Assembler:
                 self.annotate_term(cls, row)
             for row in self.knowledge.rows_of("iaps"):
                 self._iap(row)
+            for row in self.knowledge.axioms:
+                self._axiom(row)
         return self.ontology
 
     def _header(self) -> None:
@@ -173,6 +185,20 @@ class Assembler:
             self.cite(iap, has_domain.some(self.class_of(domain)), sources)
         self.cite(iap, self.property_of(IN_TAXON).some(self.class_of(HOMO_SAPIENS)),
                   row.values("definition_source"))
+
+
+    def _axiom(self, row: Row) -> None:
+        """``subject SubClassOf relation some object``, annotated with source, domain, note."""
+        subject = self.class_of(row.get("subject"))
+        target = self.class_of(row.get("object"))
+        relation = self.property_of(row.get("relation"))
+        extra: list[tuple[type, list]] = []
+        if row.get("via_domain"):
+            extra.append((self.property_of(ACTS_THROUGH_DOMAIN),
+                          [self.class_of(row.get("via_domain"))]))
+        if row.get("note"):
+            extra.append((owl.comment, [english(row.get("note"))]))
+        self.cite(subject, relation.some(target), row.values("source"), extra)
 
 
 def assemble(knowledge: Knowledge) -> owl.Ontology:

@@ -19,6 +19,10 @@ EXAMPLES: list[tuple[str, dict[str, str]]] = [
     ("iaps_with_domain", {"domain": "RING domain"}),
     ("iaps_with_domain", {"domain": "UBC domain"}),
     ("iaps_by_bir_count", {"count": "3"}),
+    ("iap_actions", {"iap": "XIAP"}),
+    ("iaps_inhibiting_caspase", {"caspase": "caspase-9"}),
+    ("iaps_retaining_smac", {}),
+    ("iap_mechanisms", {}),
 ]
 
 

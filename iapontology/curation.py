@@ -25,11 +25,15 @@ TERM_COLUMNS = (
 TERM_TABLES: dict[str, tuple[str, ...]] = {
     "classes": (),
     "domains": (),
+    "components": (),
+    "mechanisms": (),
     "iaps": (
         "hgnc_symbol", "hgnc_id", "ncbigene", "uniprot",
         "bir_domains", "domains", "architecture_source",
     ),
 }
+
+AXIOM_COLUMNS = ("subject", "relation", "object", "source", "via_domain", "note")
 
 PROPERTY_COLUMNS = (
     "id", "kind", "label", "parents", "definition", "definition_source",
@@ -50,6 +54,7 @@ class Knowledge:
     properties: dict[str, Row] = field(default_factory=dict)
     terms: dict[str, Row] = field(default_factory=dict)
     term_kind: dict[str, str] = field(default_factory=dict)
+    axioms: list[Row] = field(default_factory=list)
 
     def rows_of(self, kind: str) -> list[Row]:
         """The rows of one term table (``'iaps'``, ``'domains'``...), in file order."""
@@ -109,6 +114,7 @@ def load_knowledge(directory: Path = KNOWLEDGE_DIR) -> Knowledge:
         "bibliography": ("source", "citation"),
         "reused_terms": ("curie", "label", "kind", "parents"),
         "properties": PROPERTY_COLUMNS,
+        "axioms": AXIOM_COLUMNS,
         **{name: TERM_COLUMNS + extra for name, extra in TERM_TABLES.items()},
     }
     for name, required in specs.items():
@@ -134,6 +140,7 @@ def load_knowledge(directory: Path = KNOWLEDGE_DIR) -> Knowledge:
     _read_ids(tables, knowledge, check)
     _check_properties(knowledge, check)
     _check_terms(knowledge, check)
+    _check_axioms(tables["axioms"], knowledge, check)
     for key in ("iri", "version", "title", "description", "license"):
         if not str(metadata.get("ontology", {}).get(key, "")).strip():
             check.problems.append(f"{directory.name}/metadata.toml:0: [ontology] needs {key!r}")
@@ -273,3 +280,26 @@ def _check_iap(row: Row, knowledge: Knowledge, check: _Checker) -> None:
         ):
             check.add(row, f"domains: {domain} is not a domain from domains.tsv")
     _check_sources(row, "architecture_source", knowledge, check, required=True)
+
+
+def _check_axioms(table: Table, knowledge: Knowledge, check: _Checker) -> None:
+    """Relations between classes: known subject, object property, object; cited."""
+    classes = {**knowledge.terms, **knowledge.reused}
+    object_properties = {
+        c: r for c, r in knowledge.properties.items() if r.get("kind") == "object"
+    }
+    seen: dict[tuple[str, str, str], Row] = {}
+    for row in table.rows:
+        for column in ("subject", "object"):
+            _check_reference(row, column, row.get(column), classes, check, "class")
+        _check_reference(row, "relation", row.get("relation"), object_properties, check,
+                         "object property")
+        _check_sources(row, "source", knowledge, check, required=True)
+        domain = row.get("via_domain")
+        if domain and knowledge.term_kind.get(domain) != "domains":
+            check.add(row, f"via_domain: {domain} is not a domain from domains.tsv")
+        key = (row.get("subject"), row.get("relation"), row.get("object"))
+        if key in seen:
+            check.add(row, f"the same axiom is already at {seen[key].where}")
+        seen[key] = row
+        knowledge.axioms.append(row)
