@@ -9,21 +9,13 @@ import owlready2 as owl
 import rdflib
 from rdflib.compare import to_canonical_graph
 
-from iapontology.identifiers import IAPO_NAMESPACE, OBO
+from iapontology.graph import PREFIXES
 
 #: Owlready2 marks plain strings as xsd:string; RDF 1.1 says a simple literal is the same,
 #: and rdflib only matches ``"XIAP"`` against the simple form, so the files use that.
 _XSD_STRING = re.compile(r' rdf:datatype="http://www\.w3\.org/2001/XMLSchema#string"')
 #: Owlready2's own bookkeeping namespace, never part of a released file.
 OWLREADY_NAMESPACE = "http://www.lesfleursdunormal.fr/static/_downloads/owlready_ontology.owl#"
-
-PREFIXES: dict[str, str] = {
-    "iapo": IAPO_NAMESPACE,
-    "obo": OBO,
-    "oboInOwl": "http://www.geneontology.org/formats/oboInOwl#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-}
 
 
 def rdfxml_text(ontology: owl.Ontology) -> str:
