@@ -27,6 +27,7 @@ IN_TAXON = "RO:0002162"
 HOMO_SAPIENS = "NCBITaxon:9606"
 BIR_DOMAIN = "IAPO:0000010"
 ACTS_THROUGH_DOMAIN = "IAPO:0000602"
+HIGHEST_PHASE = "IAPO:0000603"
 
 _CHARACTERISTICS = {
     "transitive": owl.TransitiveProperty,
@@ -103,10 +104,11 @@ class Assembler:
         sources: list[str],
         extra: list[tuple[type, list]] = (),
     ) -> None:
-        """Add ``subject SubClassOf restriction`` with its sources (and any ``extra``
-        annotation property/values pairs) as axiom annotations."""
+        """Add ``subject SubClassOf restriction`` (``rdf:type`` for an individual) with its
+        sources (and any ``extra`` annotation property/values pairs) as axiom annotations."""
         subject.is_a.append(restriction)
-        axiom = (subject, owl.rdfs_subclassof, restriction)
+        link = owl.rdf_type if isinstance(subject, owl.Thing) else owl.rdfs_subclassof
+        axiom = (subject, link, restriction)
         self._annotate_axiom(self.vocab["source"], axiom, sources)
         for annotation, values in extra:
             self._annotate_axiom(annotation, axiom, values)
@@ -132,8 +134,13 @@ class Assembler:
                 self.annotate_term(cls, row)
             for row in self.knowledge.rows_of("iaps"):
                 self._iap(row)
+            for row in self.knowledge.rows_of("agents"):
+                self._agent(row)
             for row in self.knowledge.axioms:
                 self._axiom(row)
+            for spec, rows in self.knowledge.records.values():
+                for row in rows:
+                    self._record(spec, row)
         return self.ontology
 
     def _header(self) -> None:
@@ -199,6 +206,41 @@ class Assembler:
         if row.get("note"):
             extra.append((owl.comment, [english(row.get("note"))]))
         self.cite(subject, relation.some(target), row.values("source"), extra)
+
+
+    def _agent(self, row: Row) -> None:
+        """The highest clinical phase an agent has reached, with its source."""
+        agent = self.class_of(row.get("id"))
+        phase = self.property_of(HIGHEST_PHASE)
+        phase[agent].append(row.get("highest_phase"))
+        self._annotate_axiom(self.vocab["source"], (agent, phase, row.get("highest_phase")),
+                             row.values("phase_source"))
+
+    def _record(self, spec: dict, row: Row) -> None:
+        """One record (a finding, trial, combination or biomarker) as an OWL individual.
+
+        It is typed by its record class and, for each linked kind (an IAP, a cancer, a
+        treatment...), by ``property some Kind``: the W3C n-ary relation pattern, with the
+        record as the relation instance. Every such axiom carries the record's sources.
+        """
+        kind = self.class_of(spec["class"])
+        iri = expand(row.get("id"))
+        with self.ontology.get_namespace(iri[: iri.rfind("/") + 1]):
+            record = kind(iri[iri.rfind("/") + 1 :])
+        record.label = [english(row.get("label"))]
+        self.annotate_term(record, row)
+        sources = row.values("definition_source")
+        for source in sources:  # one at a time: extend() does not keep the order
+            self.vocab["source"][record].append(source)
+        for column, prop in spec.get("links", {}).items():
+            for value in row.values(column):
+                self.cite(record, self.property_of(prop).some(self.class_of(value)), sources)
+        for column, prop in spec.get("text", {}).items():
+            for value in row.values(column):
+                self.property_of(prop)[record].append(value)
+        for column in spec.get("xrefs", []):
+            for value in row.values(column):
+                self.vocab["db_xref"][record].append(value)
 
 
 def assemble(knowledge: Knowledge) -> owl.Ontology:

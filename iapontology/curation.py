@@ -27,6 +27,9 @@ TERM_TABLES: dict[str, tuple[str, ...]] = {
     "domains": (),
     "components": (),
     "mechanisms": (),
+    "treatments": (),
+    "cancers": (),
+    "agents": ("highest_phase", "phase_source"),
     "iaps": (
         "hgnc_symbol", "hgnc_id", "ncbigene", "uniprot",
         "bir_domains", "domains", "architecture_source",
@@ -34,6 +37,14 @@ TERM_TABLES: dict[str, tuple[str, ...]] = {
 }
 
 AXIOM_COLUMNS = ("subject", "relation", "object", "source", "via_domain", "note")
+#: Tables of class-level relations (same columns): mechanisms, then what each agent targets.
+AXIOM_TABLES = ("axioms", "agent_targets")
+
+#: Clinical phases an agent can have reached, in order.
+PHASES = ("preclinical", "phase 1", "phase 1/2", "phase 2", "phase 3", "approved")
+
+#: Columns every record table (findings, trials, ...) has; the rest are set in records.toml.
+RECORD_COLUMNS = ("id", "label", "definition", "definition_source")
 
 PROPERTY_COLUMNS = (
     "id", "kind", "label", "parents", "definition", "definition_source",
@@ -55,6 +66,8 @@ class Knowledge:
     terms: dict[str, Row] = field(default_factory=dict)
     term_kind: dict[str, str] = field(default_factory=dict)
     axioms: list[Row] = field(default_factory=list)
+    #: record table name -> (its settings from records.toml, its rows)
+    records: dict[str, tuple[dict, list[Row]]] = field(default_factory=dict)
 
     def rows_of(self, kind: str) -> list[Row]:
         """The rows of one term table (``'iaps'``, ``'domains'``...), in file order."""
@@ -114,9 +127,16 @@ def load_knowledge(directory: Path = KNOWLEDGE_DIR) -> Knowledge:
         "bibliography": ("source", "citation"),
         "reused_terms": ("curie", "label", "kind", "parents"),
         "properties": PROPERTY_COLUMNS,
-        "axioms": AXIOM_COLUMNS,
+        **{name: AXIOM_COLUMNS for name in AXIOM_TABLES},
         **{name: TERM_COLUMNS + extra for name, extra in TERM_TABLES.items()},
     }
+    try:
+        record_specs = tomllib.loads((directory / "records.toml").read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as error:
+        problems.append(f"{directory.name}/records.toml:0: {error}")
+        record_specs = {}
+    for name, spec in record_specs.items():
+        specs[name] = RECORD_COLUMNS + tuple(spec.get("links", {})) + tuple(spec.get("text", {}))
     for name, required in specs.items():
         try:
             tables[name] = _table(directory, name, required)
@@ -140,7 +160,10 @@ def load_knowledge(directory: Path = KNOWLEDGE_DIR) -> Knowledge:
     _read_ids(tables, knowledge, check)
     _check_properties(knowledge, check)
     _check_terms(knowledge, check)
-    _check_axioms(tables["axioms"], knowledge, check)
+    for name in AXIOM_TABLES:
+        _check_axioms(tables[name], knowledge, check)
+    for name, spec in record_specs.items():
+        _check_records(name, spec, tables[name], knowledge, check)
     for key in ("iri", "version", "title", "description", "license"):
         if not str(metadata.get("ontology", {}).get(key, "")).strip():
             check.problems.append(f"{directory.name}/metadata.toml:0: [ontology] needs {key!r}")
@@ -263,6 +286,10 @@ def _check_terms(knowledge: Knowledge, check: _Checker) -> None:
             check.curie(row, "xrefs", xref, None)
         if knowledge.term_kind[curie] == "iaps":
             _check_iap(row, knowledge, check)
+        if knowledge.term_kind[curie] == "agents":
+            if row.get("highest_phase") not in PHASES:
+                check.add(row, f"highest_phase must be one of {', '.join(PHASES)}")
+            _check_sources(row, "phase_source", knowledge, check, required=True)
 
 
 def _check_iap(row: Row, knowledge: Knowledge, check: _Checker) -> None:
@@ -288,7 +315,7 @@ def _check_axioms(table: Table, knowledge: Knowledge, check: _Checker) -> None:
     object_properties = {
         c: r for c, r in knowledge.properties.items() if r.get("kind") == "object"
     }
-    seen: dict[tuple[str, str, str], Row] = {}
+    seen = {(r.get("subject"), r.get("relation"), r.get("object")): r for r in knowledge.axioms}
     for row in table.rows:
         for column in ("subject", "object"):
             _check_reference(row, column, row.get(column), classes, check, "class")
@@ -303,3 +330,45 @@ def _check_axioms(table: Table, knowledge: Knowledge, check: _Checker) -> None:
             check.add(row, f"the same axiom is already at {seen[key].where}")
         seen[key] = row
         knowledge.axioms.append(row)
+
+
+def _check_records(
+    name: str, spec: dict, table: Table, knowledge: Knowledge, check: _Checker
+) -> None:
+    """Rows of a record table (individuals): own ID, label, definition, cited links."""
+    classes = {**knowledge.terms, **knowledge.reused}
+    properties = knowledge.properties
+    for key in ("class",):
+        if spec.get(key) not in classes:
+            check.problems.append(f"knowledge/records.toml:0: [{name}] {key} is not a known class")
+    for column, prop in {**spec.get("links", {}), **spec.get("text", {})}.items():
+        if prop not in properties:
+            check.problems.append(f"knowledge/records.toml:0: [{name}] {column}: unknown "
+                                  f"property {prop}")
+    required = set(spec.get("required", []))
+    for row in table.rows:
+        curie = row.get("id")
+        if not check.curie(row, "id", curie, ("IAPO",)):
+            continue
+        if curie in knowledge.terms or curie in knowledge.properties or any(
+            curie == r.get("id") for _, rows in knowledge.records.values() for r in rows
+        ):
+            check.add(row, f"duplicate ID {curie}")
+            continue
+        check.unique_label(row, curie)
+        _check_definition(row, curie, knowledge, check)
+        for column in spec.get("links", {}):
+            values = row.values(column)
+            if column in required and not values:
+                check.add(row, f"{column} is empty")
+            for value in values:
+                _check_reference(row, column, value, classes, check, "class")
+        for column in spec.get("xrefs", []):
+            for value in row.values(column):
+                check.curie(row, column, value, None)
+        for column, allowed in spec.get("choices", {}).items():
+            for value in row.values(column):
+                if value not in allowed:
+                    check.add(row, f"{column}: {value!r} is not one of {', '.join(allowed)}")
+        knowledge.records.setdefault(name, (spec, []))[1].append(row)
+    knowledge.records.setdefault(name, (spec, []))

@@ -54,17 +54,19 @@ LOCAL_PATTERNS: dict[str, str] = {
     "InterPro": r"IPR\d{6}",
     "PMID": r"[1-9]\d{0,8}",
     "DOI": r"10\.\d{4,9}/\S+",
-    "NCT": r"NCT\d{8}",
+    "clinicaltrials": r"NCT\d{8}",
+    "isrctn": r"ISRCTN\d{8}",
+    "EudraCT": r"\d{4}-\d{6}-\d{2}",
     "ChEMBL": r"CHEMBL\d+",
-    "PubChem": r"\d+",
+    "pubchem.compound": r"\d+",
     "DrugBank": r"DB\d{5}",
     "Pfam": r"PF\d{5}",
 }
 
 _COMPILED = {prefix: re.compile(rf"^(?:{pattern})$") for prefix, pattern in LOCAL_PATTERNS.items()}
 
-#: Sources a definition or an axiom may cite.
-SOURCE_PREFIXES = ("PMID", "DOI")
+#: Sources a definition or an axiom may cite (a trial registration counts for trial facts).
+SOURCE_PREFIXES = ("PMID", "DOI", "clinicaltrials", "isrctn")
 
 #: Where a cross-reference can be looked up, for links in the docs and the CLI.
 XREF_URLS: dict[str, str] = {
@@ -74,7 +76,12 @@ XREF_URLS: dict[str, str] = {
     "InterPro": "https://www.ebi.ac.uk/interpro/entry/InterPro/{}/",
     "PMID": "https://pubmed.ncbi.nlm.nih.gov/{}/",
     "DOI": "https://doi.org/{}",
-    "NCT": "https://clinicaltrials.gov/study/{}",
+    "clinicaltrials": "https://clinicaltrials.gov/study/{}",
+    "pubchem.compound": "https://pubchem.ncbi.nlm.nih.gov/compound/{}",
+    "isrctn": "https://www.isrctn.com/{}",
+    "CHEBI": "http://purl.obolibrary.org/obo/CHEBI_{}",
+    "MONDO": "http://purl.obolibrary.org/obo/MONDO_{}",
+    "NCIT": "http://purl.obolibrary.org/obo/NCIT_{}",
     "GO": "http://purl.obolibrary.org/obo/GO_{}",
 }
 

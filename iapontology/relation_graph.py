@@ -4,7 +4,8 @@ For every axiom ``C SubClassOf p some D`` (or a qualified ``min``/``exactly`` n 
 restriction) the view holds ``C p D``, also for every subclass of C, every super-property of
 p and every superclass of D (as Ubergraph does), so that SPARQL reads
 ``?iap RO:0002449 ?caspase`` instead of walking blank nodes. Only named classes take part;
-``owl:Thing`` is left out. The OWL file itself is not changed.
+``owl:Thing`` is left out. Individuals typed by such a restriction (the records of findings,
+trials...) get the same plain triples. The OWL file itself is not changed.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
-from rdflib import OWL, RDFS, BNode, Graph, Literal, URIRef
+from rdflib import OWL, RDF, RDFS, BNode, Graph, Literal, URIRef
 
 _AT_LEAST_ONE = (OWL.someValuesFrom,)
 _COUNTED = (OWL.minQualifiedCardinality, OWL.qualifiedCardinality)
@@ -48,9 +49,12 @@ def _named(graph: Graph, predicate: URIRef) -> Iterator[tuple[URIRef, URIRef]]:
             yield child, parent
 
 
-def _existentials(graph: Graph) -> Iterator[tuple[URIRef, URIRef, URIRef]]:
-    """(C, p, D) for each named C SubClassOf an at-least-one restriction on p to named D."""
-    for cls, restriction in graph.subject_objects(RDFS.subClassOf):
+def _existentials(
+    graph: Graph, link: URIRef = RDFS.subClassOf
+) -> Iterator[tuple[URIRef, URIRef, URIRef]]:
+    """(C, p, D) for each named C SubClassOf (or, with ``link=RDF.type``, each individual
+    typed by) an at-least-one restriction on p to a named D."""
+    for cls, restriction in graph.subject_objects(link):
         if not isinstance(cls, URIRef) or not isinstance(restriction, BNode):
             continue
         prop = graph.value(restriction, OWL.onProperty)
@@ -79,6 +83,10 @@ def relation_triples(graph: Graph) -> set[tuple[URIRef, URIRef, URIRef]]:
             for predicate in superproperties.get(prop, {prop}):
                 for obj in superclasses.get(target, {target}):
                     triples.add((subject, predicate, obj))
+    for individual, prop, target in _existentials(graph, RDF.type):
+        for predicate in superproperties.get(prop, {prop}):
+            for obj in superclasses.get(target, {target}):
+                triples.add((individual, predicate, obj))
     return triples
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
+from collections import defaultdict
 from pathlib import Path
 
 import owlready2 as owl
 import rdflib
-from rdflib.compare import to_canonical_graph
+from rdflib import BNode
 
 from iapontology.graph import PREFIXES
 
@@ -32,11 +34,61 @@ def rdfxml_text(ontology: owl.Ontology) -> str:
     return text
 
 
+def _digest(*parts: str) -> str:
+    return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
+
+
+def _term(node, seen: frozenset, label) -> str:
+    """A term's text for hashing: its label() if it is an unvisited blank node, else N3."""
+    if isinstance(node, BNode) and node not in seen:
+        return label(node, seen)
+    return node.n3()
+
+
 def canonical(graph: rdflib.Graph) -> rdflib.Graph:
-    """A copy of ``graph`` whose blank nodes have content-derived, repeatable names."""
+    """A copy of ``graph`` whose blank nodes have content-derived, repeatable names.
+
+    OWL's blank nodes form trees (restrictions, lists, axiom annotations). Each one is named
+    by a hash of its own triples, with child blank nodes standing for their names (bottom
+    up), then of the edge that leads to it (top down), so two identical copies of a
+    restriction under different parents keep different names. This is linear in the graph
+    size, unlike general RDF canonicalisation, and gives the same names for the same input.
+    """
+    outgoing: dict[BNode, list[tuple]] = defaultdict(list)
+    parents: dict[BNode, list[tuple]] = defaultdict(list)
+    for s, p, o in graph:
+        if isinstance(s, BNode):
+            outgoing[s].append((p, o))
+        if isinstance(o, BNode):
+            parents[o].append((s, p))
+    content: dict[BNode, str] = {}
+
+    def content_of(node: BNode, seen: frozenset = frozenset()) -> str:
+        if node not in content:
+            inner = seen | {node}
+            parts = sorted(
+                f"{p.n3()} {_term(o, inner, content_of)}" for p, o in outgoing.get(node, [])
+            )
+            content[node] = _digest(*parts)
+        return content[node]
+
+    names: dict[BNode, str] = {}
+
+    def name_of(node: BNode, seen: frozenset = frozenset()) -> str:
+        if node not in names:
+            inner = seen | {node}
+            edges = sorted(
+                f"{_term(s, inner, name_of)} {p.n3()}" for s, p in parents.get(node, [])
+            )
+            names[node] = "b" + _digest(content_of(node), *edges)
+        return names[node]
+
+    def rename(term):
+        return BNode(name_of(term)) if isinstance(term, BNode) else term
+
     result = rdflib.Graph()
-    for triple in to_canonical_graph(graph):
-        result.add(triple)
+    for s, p, o in graph:
+        result.add((rename(s), p, rename(o)))
     return result
 
 

@@ -36,7 +36,7 @@ def test_shipped_tables_are_valid() -> None:
         ("uniprot", "UniProtKB:XIAP1", "not a valid UniProtKB identifier"),
         ("hgnc_id", "HGNC:ABC", "not a valid HGNC identifier"),
         ("hgnc_id", "NCBIGene:331", "expected one of HGNC"),
-        ("xrefs", "NCT:NCT123", "not a valid NCT identifier"),
+        ("xrefs", "clinicaltrials:NCT123", "not a valid clinicaltrials identifier"),
         ("label", "cIAP1", "label 'cIAP1' is already used by IAPO:0000102"),
         ("bir_domains", "three", "bir_domains must be empty"),
         ("domains", "IAPO:0000101", "is not a domain from domains.tsv"),
