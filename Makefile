@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run test setup system-deps build lint clean
+.PHONY: run test setup system-deps build lint docs bench clean
 
 run: setup system-deps          ## set up, build the ontology, answer the example questions
 	$(BIN)/iapo build
@@ -29,6 +29,13 @@ build: setup
 
 lint: setup
 	$(BIN)/ruff check iapontology tests
+
+docs: setup system-deps         ## build the documentation site (warnings are errors)
+	$(BIN)/sphinx-build -W -b html docs docs/_build/html
+
+bench: setup                    ## run the benchmarks; results land in benchmarks/*.md
+	$(BIN)/python benchmarks/query_speed.py
+	$(BIN)/python benchmarks/scale.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info
