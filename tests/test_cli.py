@@ -126,3 +126,20 @@ def test_examples_print_answers(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run_cli(capsys, "examples")
     assert code == 0
     assert "IAPO:0000106 (BRUCE)" in out
+
+
+@pytest.mark.parametrize("fmt", ["table", "csv", "tsv", "json"])
+def test_every_named_query_in_every_format(capsys: pytest.CaptureFixture[str], fmt: str) -> None:
+    from iapontology.queries import queries, run
+
+    for name in queries():
+        code, out, err = run_cli(capsys, "query", name, "--format", fmt)
+        assert code == 0, f"{name}: {err}"
+        rows = run(name)
+        if fmt == "json":
+            assert len(json.loads(out)["results"]["bindings"]) == len(rows), name
+        elif fmt in ("csv", "tsv"):
+            parsed = list(csv.reader(io.StringIO(out), delimiter="," if fmt == "csv" else "\t"))
+            assert len(parsed) == len(rows) + 1, name
+        else:
+            assert f"({len(rows)} row" in out, name
