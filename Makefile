@@ -36,6 +36,7 @@ docs: setup system-deps         ## build the documentation site (warnings are er
 bench: setup                    ## run the benchmarks; results land in benchmarks/*.md
 	$(BIN)/python benchmarks/query_speed.py
 	$(BIN)/python benchmarks/scale.py
+	$(BIN)/python benchmarks/load.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info

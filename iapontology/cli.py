@@ -73,7 +73,7 @@ def _cmd_query(args: argparse.Namespace) -> int:
         return 0
     try:
         params = _parse_params(args.param)
-        g = graph()
+        g = graph(endpoint=args.endpoint) if args.endpoint else graph()
         if args.file:
             sparql = Path(args.file).read_text(encoding="utf-8")
             rows = query(sparql, g)
@@ -86,6 +86,10 @@ def _cmd_query(args: argparse.Namespace) -> int:
             rows = query(named.sparql, g, bind_parameters(named, params, g))
     except (QueryError, UnknownQuery, BadParameter, ValueError, OSError) as error:
         return _fail(str(error).splitlines()[0] if str(error) else repr(error))
+    except Exception as error:  # a remote endpoint's own errors (HTTP, parsing)
+        if not args.endpoint:
+            raise
+        return _fail(f"{args.endpoint}: {str(error).splitlines()[0]}", EXIT_FAILED)
     sys.stdout.write(format_rows(rows, args.format, g))
     return 0
 
@@ -105,8 +109,8 @@ def _cmd_check(args: argparse.Namespace) -> int:
         report = quality_report(path, owlapi=not args.no_owlapi, reasoner=not args.no_reasoner)
     except (OwlApiUnavailable, ReasonerUnavailable) as error:
         return _fail(str(error), EXIT_FAILED)
-    except ValueError as error:
-        return _fail(str(error))
+    except ValueError as error:  # includes refused entity declarations and parse errors
+        return _fail(str(error).splitlines()[0])
     print(f"file: {path}")
     if report.owlapi is not None:
         owlapi = report.owlapi
@@ -138,6 +142,33 @@ def _cmd_check(args: argparse.Namespace) -> int:
         print(f"  {finding}")
     print("result: PASS" if report.ok else "result: FAIL")
     return 0 if report.ok else EXIT_FAILED
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    from iapontology.server import ServerSettings, serve
+
+    settings = ServerSettings(
+        timeout_seconds=args.timeout, max_rows=args.max_rows,
+        max_request_bytes=args.max_request_bytes, workers=args.workers,
+        allowed_services=tuple(args.allow_service),
+    )
+    where = f"http://{args.host}:{args.port}"
+    _progress(f"serving SPARQL at {where}/sparql (read-only; Ctrl-C stops)")
+    serve(args.host, args.port, settings)
+    return 0
+
+
+def _cmd_push(args: argparse.Namespace) -> int:
+    from iapontology.remote import RemoteError, push
+
+    try:
+        sent = push(args.endpoint, args.graph)
+    except RemoteError as error:
+        return _fail(str(error), EXIT_FAILED)
+    target = args.graph or "the default graph"
+    print(f"uploaded {sent} bytes (ontology + relation-graph view) to {target} "
+          f"at {args.endpoint}")
+    return 0
 
 
 def _cmd_examples(args: argparse.Namespace) -> int:
@@ -174,7 +205,24 @@ def make_parser() -> argparse.ArgumentParser:
                    help="a parameter of a named question (repeatable)")
     p.add_argument("--format", choices=("table", "csv", "tsv", "json"), default="table")
     p.add_argument("--list", action="store_true", help="list the named questions")
+    p.add_argument("--endpoint", help="run against a remote SPARQL endpoint (query URL)")
     p.set_defaults(func=_cmd_query)
+
+    p = sub.add_parser("serve", help="serve a read-only SPARQL endpoint")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (loopback)")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--timeout", type=float, default=10.0, help="seconds per query")
+    p.add_argument("--max-rows", type=int, default=10_000, help="rows per result")
+    p.add_argument("--max-request-bytes", type=int, default=64 * 1024)
+    p.add_argument("--workers", type=int, default=2, help="query worker processes")
+    p.add_argument("--allow-service", action="append", default=[], metavar="PREFIX",
+                   help="allow SERVICE calls to endpoints under this IRI prefix")
+    p.set_defaults(func=_cmd_serve)
+
+    p = sub.add_parser("push", help="upload to a triple store (SPARQL Graph Store Protocol)")
+    p.add_argument("--endpoint", required=True, help="Graph Store URL, e.g. http://host/store")
+    p.add_argument("--graph", help="named graph IRI (default: the default graph)")
+    p.set_defaults(func=_cmd_push)
 
     p = sub.add_parser("check", help="quality report: OWL API, HermiT and report checks")
     p.add_argument("file", nargs="?", help="OWL file to check (default: the built ontology)")

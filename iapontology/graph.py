@@ -7,6 +7,7 @@ The shipped query graph (``iapo-query.nt``) holds the ontology plus its relation
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -17,6 +18,7 @@ from rdflib.term import Identifier, Node
 from iapontology.identifiers import IAPO_NAMESPACE, OBO
 from iapontology.paths import QUERY_GRAPH_FILE, bundled_ontology_dir
 from iapontology.relation_graph import add_relation_view
+from iapontology.safety import reject_xml_entities
 
 #: Prefixes bound in every query (and used when printing IRIs).
 PREFIXES: dict[str, str] = {
@@ -76,17 +78,33 @@ def new_graph() -> rdflib.Graph:
 def parse_file(graph: rdflib.Graph, path: Path) -> rdflib.Graph:
     """Parse one RDF file into ``graph`` with Oxigraph's parser (chosen by suffix).
 
-    Oxigraph's RDF/XML parser does not expand XML entities, so entity-expansion files fail
-    instead of spinning.
+    An RDF/XML file that declares XML entities (entity expansion, external entities) is
+    refused before any parser reads it; a malformed file gives the parser's position.
     """
     parser = _PARSERS.get(path.suffix.lower())
     if parser is None:
         raise ValueError(f"{path}: unknown RDF file type {path.suffix!r}")
+    if parser == "ox-xml":
+        reject_xml_entities(path)
     try:
         graph.parse(str(path), format=parser)
     except (SyntaxError, ValueError, OSError) as error:
-        raise ValueError(f"{path}: {error}") from error
+        where = _xml_position(path) if parser == "ox-xml" else ""
+        raise ValueError(f"{path}{where}: {error}") from error
     return graph
+
+
+def _xml_position(path: Path) -> str:
+    """``:line:column`` of the first XML well-formedness error, if there is one."""
+    import xml.sax
+
+    try:
+        xml.sax.parse(str(path), xml.sax.ContentHandler())  # entities were refused above
+    except xml.sax.SAXParseException as error:
+        return f":{error.getLineNumber()}:{error.getColumnNumber()}"
+    except Exception:
+        return ""
+    return ""
 
 
 def load_graph(paths: Iterable[Path], relation_view: bool = True) -> rdflib.Graph:
@@ -102,13 +120,22 @@ def load_graph(paths: Iterable[Path], relation_view: bool = True) -> rdflib.Grap
     return graph
 
 
-def graph(*extra: Path, reload: bool = False) -> rdflib.Graph:
+def graph(*extra: Path, reload: bool = False, endpoint: str | None = None) -> rdflib.Graph:
     """The shipped ontology with its relation-graph view, as an ``rdflib.Graph``.
 
     Loaded once and cached. ``extra`` files (your own or public ontologies) are merged into
     a new graph, with the relation view recomputed over the whole; that graph is not cached.
+    With ``endpoint`` (a SPARQL 1.1 query URL, for example a store filled by ``iapo push``)
+    the graph is a read-only view of that remote store instead.
     """
     global _cached
+    if endpoint is not None:
+        from rdflib.plugins.stores.sparqlstore import SPARQLStore
+
+        remote = rdflib.Graph(store=SPARQLStore(endpoint, returnFormat="json"))
+        for prefix, namespace in PREFIXES.items():
+            remote.bind(prefix, namespace, override=True)
+        return remote
     shipped = bundled_ontology_dir() / QUERY_GRAPH_FILE
     if not shipped.exists():
         raise FileNotFoundError(f"{shipped} is missing: run `iapo build` first")
@@ -119,6 +146,21 @@ def graph(*extra: Path, reload: bool = False) -> rdflib.Graph:
         if _cached is None or reload:
             _cached = load_graph([shipped], relation_view=False)
         return _cached
+
+
+def inline_values(sparql: str, bindings: Mapping[str, Identifier]) -> str:
+    """Bind variables with a ``VALUES`` block at the start of the query's WHERE pattern.
+
+    Values are written as RDF terms (``n3()``, with IRIs and literals escaped), never as raw
+    text, so a value cannot change the query's structure.
+    """
+    names = " ".join(f"?{name}" for name in bindings)
+    values = " ".join(term.n3() for term in bindings.values())
+    block = f"VALUES ({names}) {{ ({values}) }}"
+    where = re.search(r"\bWHERE\s*\{", sparql, re.IGNORECASE)
+    if where is None:
+        raise QueryError("cannot bind parameters: the query has no WHERE {...} pattern")
+    return sparql[: where.end()] + " " + block + " " + sparql[where.end():]
 
 
 def query(
@@ -133,6 +175,10 @@ def query(
     (``None`` when unbound); an ASK query gives one row ``{"ask": Literal(True/False)}``.
     """
     target = graph_ if graph_ is not None else graph()
+    if bindings and type(target.store).__name__ == "SPARQLStore":
+        # A remote endpoint has no way to bind variables: put them in an inline VALUES block,
+        # written from the typed RDF terms, at the start of the WHERE pattern.
+        sparql, bindings = inline_values(sparql, bindings), None
     try:
         result = target.query(sparql, initNs=PREFIXES, initBindings=dict(bindings or {}))
     except SyntaxError as error:

@@ -7,8 +7,7 @@ a cell that does not match its pattern is a curation error caught before any bui
 from __future__ import annotations
 
 import re
-
-import curies
+from functools import cache
 
 IAPO_NAMESPACE = "https://w3id.org/iapo/"
 OBO = "http://purl.obolibrary.org/obo/"
@@ -33,7 +32,15 @@ PREFIX_MAP: dict[str, str] = {
     "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
 }
 
-CONVERTER = curies.Converter.from_prefix_map(PREFIX_MAP)
+
+
+@cache
+def converter():
+    """The ``curies`` converter for :data:`PREFIX_MAP` (built on first use: importing
+    ``curies`` is slow, and most programs never need it)."""
+    import curies
+
+    return curies.Converter.from_prefix_map(PREFIX_MAP)
 
 #: Patterns for the local part of each CURIE prefix that may appear in a table.
 LOCAL_PATTERNS: dict[str, str] = {
@@ -112,7 +119,7 @@ def curie_problem(text: str, allowed: tuple[str, ...] | None = None) -> str | No
 
 def expand(curie: str) -> str:
     """Turn a CURIE of an ontology term (``GO:0006915``) into its IRI."""
-    iri = CONVERTER.expand(curie)
+    iri = converter().expand(curie)
     if iri is None:
         raise ValueError(f"cannot expand {curie!r}: unknown prefix")
     return iri
@@ -120,7 +127,7 @@ def expand(curie: str) -> str:
 
 def compress(iri: str) -> str | None:
     """Turn an ontology IRI back into a CURIE, or None when no prefix covers it."""
-    return CONVERTER.compress(iri)
+    return converter().compress(iri)
 
 
 def xref_url(curie: str) -> str | None:
