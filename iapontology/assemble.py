@@ -141,6 +141,8 @@ class Assembler:
             for spec, rows in self.knowledge.records.values():
                 for row in rows:
                     self._record(spec, row)
+            for row in self.knowledge.obsolete.values():
+                self._obsolete(row)
         return self.ontology
 
     def _header(self) -> None:
@@ -155,7 +157,7 @@ class Assembler:
         for name, annotation in values.items():
             setattr(onto.metadata, vocab[name].python_name, annotation)
         onto.metadata.versionInfo = [meta["version"]]
-        add_iri_value(onto, OWL + "versionIRI", meta["version_iri"].format(version=meta["version"]))
+        add_iri_value(onto, OWL + "versionIRI", version_iri(meta))
         add_iri_value(onto, DCTERMS + "license", meta["license"])
 
     def _property(self, curie: str) -> None:
@@ -241,6 +243,22 @@ class Assembler:
         for column in spec.get("xrefs", []):
             for value in row.values(column):
                 self.vocab["db_xref"][record].append(value)
+
+
+    def _obsolete(self, row: Row) -> None:
+        """A retired term: 'obsolete' label, owl:deprecated, and what replaces it."""
+        cls = self._new(row.get("id"), (owl.Thing,))
+        cls.label = [english(f"obsolete {row.get('label')}")]
+        cls.deprecated = [True]
+        if row.get("replaced_by"):
+            self.vocab["term_replaced_by"][cls].append(self.class_of(row.get("replaced_by")))
+        if row.get("note"):
+            cls.comment = [english(row.get("note"))]
+
+
+def version_iri(meta: dict) -> str:
+    """The dated versionIRI of a release, from the [ontology] table of metadata.toml."""
+    return meta["version_iri"].format(**meta)
 
 
 def assemble(knowledge: Knowledge) -> owl.Ontology:

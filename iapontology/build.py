@@ -3,6 +3,11 @@
 The build is all-or-nothing: tables are checked first, every file is produced in memory,
 HermiT classifies a temporary copy, and only then are the files renamed into place. A bad row
 or a failed reasoner check leaves the previous files in the output folder untouched.
+
+The release set: ``iapo.owl`` (primary, RDF/XML), ``iapo-base.owl``, ``iapo-full.owl`` (with
+HermiT's inferred hierarchy; written only when the reasoner runs), ``iapo.ttl``, ``iapo.json``
+(OBO Graphs), ``iapo.obo`` (OBO 1.4), ``iapo.sssom.tsv`` and ``iapo-query.nt`` (ontology plus
+relation-graph view, for fast loading).
 """
 
 from __future__ import annotations
@@ -15,18 +20,32 @@ from pathlib import Path
 
 import rdflib
 
-from iapontology.assemble import assemble
+from iapontology.assemble import assemble, version_iri
 from iapontology.curation import load_knowledge
+from iapontology.exports import base_graph, obo_text, obographs_json
+from iapontology.mappings import sssom_text
 from iapontology.paths import (
+    BASE_FILE,
     DEFAULT_OUTPUT_DIR,
+    FULL_FILE,
+    JSON_FILE,
     KNOWLEDGE_DIR,
+    OBO_FILE,
     PRIMARY_FILE,
     QUERY_GRAPH_FILE,
+    SSSOM_FILE,
     TURTLE_FILE,
 )
 from iapontology.reasoner import ReasonerResult, run_hermit
 from iapontology.relation_graph import relation_triples
-from iapontology.serialise import ntriples_text, rdfxml_text, turtle_text, write_atomically
+from iapontology.serialise import (
+    flat_rdfxml_text,
+    ntriples_text,
+    rdfxml_text,
+    turtle_text,
+    with_inferred_parents,
+    write_atomically,
+)
 
 
 class BuildError(RuntimeError):
@@ -90,11 +109,19 @@ def build(
             raise BuildError(f"HermiT: unsatisfiable classes: {names}; nothing was written")
         progress(f"HermiT: consistent, no unsatisfiable class ({report.reasoner.seconds:.1f} s)")
 
+    meta = knowledge.metadata["ontology"]
     files = {
         out_dir / PRIMARY_FILE: owl_text,
+        out_dir / BASE_FILE: flat_rdfxml_text(base_graph(graph)),
         out_dir / TURTLE_FILE: turtle_text(graph),
+        out_dir / JSON_FILE: obographs_json(graph, meta["iri"], version_iri(meta)),
+        out_dir / OBO_FILE: obo_text(graph, version_iri(meta)),
+        out_dir / SSSOM_FILE: sssom_text(graph, meta),
         out_dir / QUERY_GRAPH_FILE: ntriples_text(query_graph),
     }
+    if report.reasoner is not None:
+        full = with_inferred_parents(graph, report.reasoner.inferred)
+        files[out_dir / FULL_FILE] = flat_rdfxml_text(full)
     write_atomically(files)
     report.files = list(files)
     report.seconds = time.perf_counter() - started

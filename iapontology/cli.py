@@ -171,6 +171,39 @@ def _cmd_push(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_diff(args: argparse.Namespace) -> int:
+    from iapontology.diff import diff_releases
+
+    for path in (args.old, args.new):
+        if not Path(path).exists():
+            return _fail(f"{path} does not exist")
+    try:
+        result = diff_releases(Path(args.old), Path(args.new))
+    except ValueError as error:
+        return _fail(str(error).splitlines()[0])
+    sys.stdout.write(result.as_json() if args.format == "json" else result.as_text())
+    return 0
+
+
+def _version_text() -> str:
+    import tomllib
+
+    from iapontology.assemble import version_iri
+    from iapontology.paths import KNOWLEDGE_DIR
+
+    meta = tomllib.loads((KNOWLEDGE_DIR / "metadata.toml").read_text(encoding="utf-8"))
+    ontology = meta["ontology"]
+    return f"iapo {__version__} (ontology {ontology['version']}, {version_iri(ontology)})"
+
+
+class _VersionAction(argparse.Action):
+    """Print the versions on one line (argparse's own version action re-wraps text)."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        print(_version_text())
+        parser.exit()
+
+
 def _cmd_examples(args: argparse.Namespace) -> int:
     from iapontology.graph import graph
     from iapontology.queries import get_query, run
@@ -190,7 +223,8 @@ def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="iapo", description="Build, check and query the IAP ontology (iapontology)."
     )
-    parser.add_argument("--version", action="version", version=f"iapo {__version__}")
+    parser.add_argument("--version", action=_VersionAction, nargs=0,
+                        help="show the package and ontology versions and exit")
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("build", help="build ontology/ from the curated tables")
@@ -229,6 +263,12 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-owlapi", action="store_true", help="skip the OWL API (Java) check")
     p.add_argument("--no-reasoner", action="store_true", help="skip the HermiT check")
     p.set_defaults(func=_cmd_check)
+
+    p = sub.add_parser("diff", help="what changed between two releases")
+    p.add_argument("old", help="the older release (OWL, Turtle, N-Triples)")
+    p.add_argument("new", help="the newer release")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(func=_cmd_diff)
 
     p = sub.add_parser("examples", help="answer the example questions from the built ontology")
     p.set_defaults(func=_cmd_examples)

@@ -66,6 +66,7 @@ class Knowledge:
     terms: dict[str, Row] = field(default_factory=dict)
     term_kind: dict[str, str] = field(default_factory=dict)
     axioms: list[Row] = field(default_factory=list)
+    obsolete: dict[str, Row] = field(default_factory=dict)
     #: record table name -> (its settings from records.toml, its rows)
     records: dict[str, tuple[dict, list[Row]]] = field(default_factory=dict)
 
@@ -128,6 +129,7 @@ def load_knowledge(directory: Path = KNOWLEDGE_DIR) -> Knowledge:
         "reused_terms": ("curie", "label", "kind", "parents"),
         "properties": PROPERTY_COLUMNS,
         **{name: AXIOM_COLUMNS for name in AXIOM_TABLES},
+        "obsolete": ("id", "label", "replaced_by", "note"),
         **{name: TERM_COLUMNS + extra for name, extra in TERM_TABLES.items()},
     }
     try:
@@ -160,11 +162,13 @@ def load_knowledge(directory: Path = KNOWLEDGE_DIR) -> Knowledge:
     _read_ids(tables, knowledge, check)
     _check_properties(knowledge, check)
     _check_terms(knowledge, check)
+    _check_obsolete(tables["obsolete"], knowledge, check)
     for name in AXIOM_TABLES:
         _check_axioms(tables[name], knowledge, check)
     for name, spec in record_specs.items():
         _check_records(name, spec, tables[name], knowledge, check)
-    for key in ("iri", "version", "title", "description", "license"):
+    for key in ("iri", "version", "release_date", "version_iri", "title", "description",
+                "license"):
         if not str(metadata.get("ontology", {}).get(key, "")).strip():
             check.problems.append(f"{directory.name}/metadata.toml:0: [ontology] needs {key!r}")
     if check.problems:
@@ -372,3 +376,21 @@ def _check_records(
                     check.add(row, f"{column}: {value!r} is not one of {', '.join(allowed)}")
         knowledge.records.setdefault(name, (spec, []))[1].append(row)
     knowledge.records.setdefault(name, (spec, []))
+
+
+def _check_obsolete(table: Table, knowledge: Knowledge, check: _Checker) -> None:
+    """Retired terms: own IDs no longer in use, each pointing to a live replacement."""
+    live = {**knowledge.terms, **knowledge.reused}
+    for row in table.rows:
+        curie = row.get("id")
+        if not check.curie(row, "id", curie, ("IAPO",)):
+            continue
+        if curie in live or curie in knowledge.properties or curie in knowledge.obsolete:
+            check.add(row, f"duplicate ID {curie}: a retired ID is never used again")
+            continue
+        if not row.get("label"):
+            check.add(row, f"{curie} has no label")
+        replacement = row.get("replaced_by")
+        if replacement and replacement not in live:
+            check.add(row, f"replaced_by: {replacement} is not a live term")
+        knowledge.obsolete[curie] = row

@@ -86,3 +86,21 @@ def check_with_owlapi(owl_file: Path, jars: Path = DEFAULT_JARS) -> OwlApiReport
     if not run.stdout.strip():
         report.error = run.stderr.strip().splitlines()[-1] if run.stderr.strip() else "no output"
     return report
+
+
+def roundtrip_with_owlapi(owl_file: Path, out_file: Path, jars: Path = DEFAULT_JARS) -> dict:
+    """Load, save as RDF/XML (as Protégé does) and reload with the OWL API; return the
+    counts and whether every axiom (annotations included) and header annotation survived."""
+    classes = _compiled(jars)
+    run = subprocess.run(
+        ["java", "-cp", f"{classes}:{_classpath(jars)}", "OwlApiCheck", "--roundtrip",
+         str(owl_file), str(out_file)],
+        capture_output=True, text=True, timeout=600,
+    )
+    report: dict = {}
+    for line in run.stdout.splitlines():
+        key, _, value = line.partition(": ")
+        report[key] = int(value) if value.isdigit() else value == "true"
+    if not report:
+        report["error"] = run.stderr.strip().splitlines()[-1] if run.stderr.strip() else "?"
+    return report

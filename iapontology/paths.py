@@ -11,7 +11,12 @@ SOURCE_TREE = PACKAGE_DIR.parent
 DEFAULT_OUTPUT_DIR = SOURCE_TREE / "ontology"
 
 PRIMARY_FILE = "iapo.owl"
+BASE_FILE = "iapo-base.owl"
+FULL_FILE = "iapo-full.owl"
 TURTLE_FILE = "iapo.ttl"
+JSON_FILE = "iapo.json"
+OBO_FILE = "iapo.obo"
+SSSOM_FILE = "iapo.sssom.tsv"
 QUERY_GRAPH_FILE = "iapo-query.nt"
 
 

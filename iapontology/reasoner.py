@@ -21,6 +21,8 @@ class ReasonerResult:
     consistent: bool
     unsatisfiable: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    #: class IRI -> named superclasses HermiT inferred that were not asserted
+    inferred: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -40,14 +42,25 @@ def run_hermit(owl_file: Path, java_memory_mb: int = 2000) -> ReasonerResult:
     owl.reasoning.JAVA_MEMORY = java_memory_mb
     world = owl.World()
     ontology = world.get_ontology(owl_file.resolve().as_uri()).load()
+    asserted = {cls.iri: _named_parents(cls) for cls in world.classes()}
     started = time.perf_counter()
     try:
         with ontology:
             owl.sync_reasoner_hermit(world, infer_property_values=False, debug=0)
     except owl.OwlReadyInconsistentOntologyError:
         return ReasonerResult(False, [], time.perf_counter() - started)
+    seconds = time.perf_counter() - started
     unsatisfiable = sorted(
         cls.iri for cls in world.inconsistent_classes() if cls is not owl.Nothing
     )
+    inferred = {}
+    for cls in world.classes():
+        new = sorted(_named_parents(cls) - asserted.get(cls.iri, set()))
+        if new and cls.iri in asserted:
+            inferred[cls.iri] = new
     world.close()
-    return ReasonerResult(True, unsatisfiable, time.perf_counter() - started)
+    return ReasonerResult(True, unsatisfiable, seconds, dict(sorted(inferred.items())))
+
+
+def _named_parents(cls) -> set[str]:
+    return {p.iri for p in cls.is_a if isinstance(p, owl.ThingClass) and p is not owl.Thing}

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import re
 from collections import defaultdict
 from pathlib import Path
 
 import owlready2 as owl
 import rdflib
-from rdflib import BNode
+from rdflib import BNode, URIRef
 
 from iapontology.graph import PREFIXES
 
@@ -22,8 +23,6 @@ OWLREADY_NAMESPACE = "http://www.lesfleursdunormal.fr/static/_downloads/owlready
 
 def rdfxml_text(ontology: owl.Ontology) -> str:
     """The ontology as RDF/XML text, without Owlready2 bookkeeping or xsd:string typing."""
-    import io
-
     buffer = io.BytesIO()
     ontology.save(buffer, format="rdfxml")
     text = buffer.getvalue().decode("utf-8")
@@ -124,3 +123,58 @@ def write_atomically(files: dict[Path, str]) -> None:
         raise
     for temporary, target in staged:
         temporary.replace(target)
+
+
+def flat_rdfxml_text(graph: rdflib.Graph) -> str:
+    """RDF/XML with one ``rdf:Description`` per subject, sorted, blank nodes as
+    ``rdf:nodeID`` with content-derived names: valid for the OWL API and byte-stable."""
+    from xml.sax.saxutils import escape, quoteattr
+
+    graph = canonical(graph)
+    namespaces: dict[str, str] = {}
+
+    def qname(predicate: URIRef) -> str:
+        text = str(predicate)
+        cut = max(text.rfind("#"), text.rfind("/")) + 1
+        namespace, local = text[:cut], text[cut:]
+        if namespace not in namespaces:
+            namespaces[namespace] = f"ns{len(namespaces)}"
+        return f"{namespaces[namespace]}:{local}"
+
+    def node_attr(node) -> str:
+        if isinstance(node, BNode):
+            return f"rdf:nodeID={quoteattr(str(node))}"
+        return f"rdf:about={quoteattr(str(node))}"
+
+    body: list[str] = []
+    subjects = sorted(set(graph.subjects()), key=lambda n: (isinstance(n, BNode), str(n)))
+    for subject in subjects:
+        body.append(f"  <rdf:Description {node_attr(subject)}>")
+        for predicate, obj in sorted(graph.predicate_objects(subject),
+                                     key=lambda po: (str(po[0]), po[1].n3())):
+            name = qname(predicate)
+            if isinstance(obj, BNode):
+                body.append(f"    <{name} rdf:nodeID={quoteattr(str(obj))}/>")
+            elif isinstance(obj, URIRef):
+                body.append(f"    <{name} rdf:resource={quoteattr(str(obj))}/>")
+            else:
+                attr = (f" xml:lang={quoteattr(obj.language)}" if obj.language else
+                        f" rdf:datatype={quoteattr(str(obj.datatype))}" if obj.datatype else "")
+                body.append(f"    <{name}{attr}>{escape(str(obj))}</{name}>")
+        body.append("  </rdf:Description>")
+    declarations = "".join(f'\n         xmlns:{prefix}={quoteattr(ns)}'
+                           for ns, prefix in sorted(namespaces.items(), key=lambda kv: kv[1]))
+    head = ('<?xml version="1.0" encoding="utf-8"?>\n<rdf:RDF '
+            'xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"' + declarations + ">")
+    return "\n".join([head, *body, "</rdf:RDF>"]) + "\n"
+
+
+def with_inferred_parents(graph: rdflib.Graph, inferred: dict[str, list[str]]) -> rdflib.Graph:
+    """A copy of ``graph`` with HermiT's inferred superclasses added as subClassOf triples."""
+    full = rdflib.Graph()
+    for triple in graph:
+        full.add(triple)
+    for child, parents in inferred.items():
+        for parent in parents:
+            full.add((URIRef(child), rdflib.RDFS.subClassOf, URIRef(parent)))
+    return full

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import difflib
+import warnings
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 import rdflib
-from rdflib import RDF, RDFS, URIRef
+from rdflib import OWL, RDF, RDFS, Literal, URIRef
 
 from iapontology.graph import PREFIXES, graph, query
 from iapontology.identifiers import compress, split_curie
@@ -80,10 +81,24 @@ def _describe(g: rdflib.Graph, iri: str) -> Term:
 def term(text: str, g: rdflib.Graph | None = None) -> Term:
     """Find one term by label, synonym, HGNC symbol, cross-reference, CURIE or IRI.
 
-    Matching ignores case. Raises :class:`LookupError` (with close suggestions) when nothing
-    matches.
+    Matching ignores case. A retired (obsolete) term resolves to its replacement, with a
+    warning. Raises :class:`LookupError` (with close suggestions) when nothing matches.
     """
-    g = g if g is not None else graph()
+    found = _find(text, g if g is not None else graph())
+    graph_ = g if g is not None else graph()
+    subject = URIRef(found.iri)
+    if (subject, OWL.deprecated, Literal(True)) in graph_:
+        replacement = graph_.value(subject, OBO.IAO_0100001)
+        if replacement is None:
+            warnings.warn(f"{found.curie} is obsolete and has no replacement", stacklevel=2)
+            return found
+        warnings.warn(f"{found.curie} ({found.label}) is obsolete; using its replacement "
+                      f"{compress(str(replacement)) or replacement}", stacklevel=2)
+        return _describe(graph_, str(replacement))
+    return found
+
+
+def _find(text: str, g: rdflib.Graph) -> Term:
     wanted = text.strip()
     candidates: list[str] = []
     if wanted.startswith(("http://", "https://")):

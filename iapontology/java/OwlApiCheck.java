@@ -27,9 +27,13 @@ import org.semanticweb.owlapi.profiles.OWLProfileViolation;
  * Exit code 0 when the file parses completely and is in OWL 2 DL, 1 otherwise, 2 on bad usage.
  */
 public final class OwlApiCheck {
-    public static void main(String[] args) {
+    public static void main(String[] args) throws Exception {
+        if (args.length == 3 && args[0].equals("--roundtrip")) {
+            roundTrip(new File(args[1]), new File(args[2]));
+            return;
+        }
         if (args.length != 1) {
-            System.err.println("usage: OwlApiCheck FILE.owl");
+            System.err.println("usage: OwlApiCheck FILE.owl | OwlApiCheck --roundtrip IN.owl OUT.owl");
             System.exit(2);
         }
         OWLOntologyManager manager = OWLManager.createOWLOntologyManager();
@@ -70,5 +74,31 @@ public final class OwlApiCheck {
             System.out.println("violation: " + v.toString().replace('\n', ' '));
         }
         System.exit(violations.isEmpty() && unparsed == 0 ? 0 : 1);
+    }
+
+    /**
+     * Load IN, save it as RDF/XML the way Protege does (OWL API RDF/XML writer) to OUT, load
+     * OUT again and compare: every axiom (with its annotations) and every ontology annotation.
+     */
+    private static void roundTrip(File in, File out) throws Exception {
+        OWLOntologyManager first = OWLManager.createOWLOntologyManager();
+        OWLOntology original = first.loadOntologyFromOntologyDocument(in);
+        first.saveOntology(original, new org.semanticweb.owlapi.formats.RDFXMLDocumentFormat(),
+                org.semanticweb.owlapi.model.IRI.create(out.toURI()));
+        OWLOntologyManager second = OWLManager.createOWLOntologyManager();
+        OWLOntology reloaded = second.loadOntologyFromOntologyDocument(out);
+        java.util.Set<org.semanticweb.owlapi.model.OWLAxiom> before =
+                original.axioms().collect(Collectors.toSet());
+        java.util.Set<org.semanticweb.owlapi.model.OWLAxiom> after =
+                reloaded.axioms().collect(Collectors.toSet());
+        System.out.println("axioms-before: " + before.size());
+        System.out.println("axioms-after: " + after.size());
+        System.out.println("annotated-before: " + before.stream().filter(a -> a.isAnnotated()).count());
+        System.out.println("annotated-after: " + after.stream().filter(a -> a.isAnnotated()).count());
+        boolean sameHeader = original.annotations().collect(Collectors.toSet())
+                .equals(reloaded.annotations().collect(Collectors.toSet()));
+        System.out.println("header-equal: " + sameHeader);
+        System.out.println("axioms-equal: " + before.equals(after));
+        System.exit(before.equals(after) && sameHeader ? 0 : 1);
     }
 }
