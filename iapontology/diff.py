@@ -9,7 +9,7 @@ from pathlib import Path
 import rdflib
 from rdflib import OWL, RDF, RDFS, Literal, URIRef
 
-from iapontology.exports import KINDS, _restrictions
+from iapontology.exports import KINDS, restrictions
 from iapontology.graph import load_graph
 from iapontology.identifiers import compress
 
@@ -55,7 +55,7 @@ def _summary(graph: rdflib.Graph) -> dict[str, dict]:
             parents = sorted(compress(str(p)) or str(p) for p in graph.objects(
                 subject, RDFS.subClassOf) if isinstance(p, URIRef) and p != OWL.Thing)
             relations = sorted(f"{compress(str(p)) or p} {compress(str(t)) or t}"
-                               for p, t in _restrictions(graph, subject))
+                               for p, t in restrictions(graph, subject))
             terms[compress(str(subject)) or str(subject)] = {
                 "label": str(graph.value(subject, RDFS.label) or ""),
                 "definition": str(graph.value(subject, DEFINITION) or ""),

@@ -88,7 +88,9 @@ def _definition_sources(graph: rdflib.Graph) -> dict[URIRef, list[str]]:
     return sources
 
 
-def _restrictions(graph: rdflib.Graph, subject: URIRef) -> list[tuple[URIRef, URIRef]]:
+def restrictions(graph: rdflib.Graph, subject: URIRef) -> list[tuple[URIRef, URIRef]]:
+    """(property, target) of each existential or qualified restriction a class is a
+    subclass of, or an individual is typed by, with a named target; sorted."""
     found = []
     for link in (RDFS.subClassOf, RDF.type):
         for node in graph.objects(subject, link):
@@ -131,7 +133,7 @@ def obo_text(graph: rdflib.Graph, version_iri: str) -> str:
         for parent in parents:
             lines.append(f"is_a: {_curie(parent)} ! {labels.get(parent, '')}".rstrip(" !"))
         if kind != "PROPERTY":
-            for prop, target in _restrictions(graph, subject):
+            for prop, target in restrictions(graph, subject):
                 lines.append(f"relationship: {_curie(prop)} {_curie(target)} ! "
                              f"{labels.get(target, '')}".rstrip(" !"))
         if (subject, OWL.deprecated, Literal(True)) in graph:
@@ -174,7 +176,7 @@ def obographs_json(graph: rdflib.Graph, ontology_iri: str, version_iri: str) -> 
                   for p in graph.objects(subject, link)
                   if isinstance(p, URIRef) and p != OWL.Thing]
         edges += [{"sub": str(subject), "pred": str(p), "obj": str(t)}
-                  for p, t in _restrictions(graph, subject)]
+                  for p, t in restrictions(graph, subject)]
     document = {"graphs": [{"id": ontology_iri, "meta": {"version": version_iri},
                             "nodes": nodes,
                             "edges": sorted(edges, key=lambda e: (e["sub"], e["pred"], e["obj"]))}]}

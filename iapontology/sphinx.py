@@ -22,9 +22,10 @@ from collections import defaultdict
 from pathlib import Path
 
 import rdflib
-from rdflib import OWL, RDF, RDFS, BNode, Literal, URIRef
+from rdflib import OWL, RDF, RDFS, Literal, URIRef
 
 from iapontology import __version__
+from iapontology.exports import restrictions
 from iapontology.graph import PREFIXES, graph, query
 from iapontology.identifiers import compress, xref_url
 from iapontology.queries import bind_parameters, queries
@@ -99,17 +100,8 @@ class SiteWriter:
         self.written.add(path)
 
     def _restrictions(self, subject: URIRef) -> list[tuple[str, str]]:
-        """(property, target) of the existential restrictions a term is declared with."""
-        found = []
-        for link in (RDFS.subClassOf, RDF.type):
-            for node in self.g.objects(subject, link):
-                if isinstance(node, BNode):
-                    prop = self.g.value(node, OWL.onProperty)
-                    target = self.g.value(node, OWL.someValuesFrom) or self.g.value(
-                        node, OWL.onClass)
-                    if isinstance(prop, URIRef) and isinstance(target, URIRef):
-                        found.append((str(prop), str(target)))
-        return sorted(set(found))
+        """(property, target) IRIs of the restrictions a term is declared with."""
+        return [(str(p), str(t)) for p, t in restrictions(self.g, subject)]
 
     def _incoming(self) -> dict[str, list[tuple[str, str]]]:
         incoming: dict[str, list[tuple[str, str]]] = defaultdict(list)

@@ -29,6 +29,19 @@ def tables(tmp_path: Path) -> Path:
     return target
 
 
+def expect_problem(tables: Path, table: str, line: int, reason: str) -> None:
+    """Loading ``tables`` fails with a ``knowledge/<table>:<line>: ...reason...`` problem."""
+    from iapontology.curation import load_knowledge
+    from iapontology.tables import CurationError
+
+    with pytest.raises(CurationError) as caught:
+        load_knowledge(tables)
+    prefix = f"knowledge/{table}:{line}: "
+    assert any(p.startswith(prefix) and reason in p for p in caught.value.problems), (
+        caught.value.problems
+    )
+
+
 def edit_cell(table: Path, row_id: str, column: str, value: str) -> int:
     """Change one cell of the row whose first cell is ``row_id``; return its line number."""
     lines = table.read_text(encoding="utf-8").splitlines()

@@ -10,7 +10,7 @@ import iapontology as iapo
 from iapontology.curation import load_knowledge
 from iapontology.queries import run
 from iapontology.tables import CurationError
-from tests.conftest import edit_cell
+from tests.conftest import edit_cell, expect_problem
 
 
 def column(rows: list[dict], name: str = "label") -> set[str]:
@@ -124,18 +124,8 @@ def test_every_relation_axiom_is_cited() -> None:
 )
 def test_bad_axiom_rows_are_reported(tables: Path, column_name: str, value: str,
                                      reason: str) -> None:
-    path = tables / "axioms.tsv"
-    lines = path.read_text(encoding="utf-8").splitlines()
-    number = next(i for i, line in enumerate(lines, 1) if line.startswith("IAPO:0000104\t"))
-    header = lines[next(i for i, line in enumerate(lines) if not line.startswith("#"))].split("\t")
-    cells = lines[number - 1].split("\t")
-    cells[header.index(column_name)] = value
-    lines[number - 1] = "\t".join(cells)
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    with pytest.raises(CurationError) as caught:
-        load_knowledge(tables)
-    assert any(p.startswith(f"knowledge/axioms.tsv:{number}: ") and reason in p
-               for p in caught.value.problems), caught.value.problems
+    line = edit_cell(tables / "axioms.tsv", "IAPO:0000104", column_name, value)
+    expect_problem(tables, "axioms.tsv", line, reason)
 
 
 def test_edit_cell_helper_still_finds_component_rows(tables: Path) -> None:

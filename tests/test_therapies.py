@@ -7,9 +7,8 @@ from pathlib import Path
 import pytest
 
 import iapontology as iapo
-from iapontology.curation import load_knowledge
 from iapontology.queries import run
-from iapontology.tables import CurationError
+from tests.conftest import edit_cell, expect_problem
 
 
 def column(rows: list[dict], name: str = "label") -> set[str]:
@@ -135,16 +134,7 @@ def test_cross_references_to_chebi_mondo_ncit() -> None:
 )
 def test_bad_record_rows_are_reported(tables: Path, table: str, column_name: str, value: str,
                                       reason: str) -> None:
-    path = tables / table
-    lines = path.read_text(encoding="utf-8").splitlines()
-    header = next(line for line in lines if not line.startswith("#")).split("\t")
-    number = next(i for i, line in enumerate(lines, 1) if line.startswith("IAPO:"))
-    cells = lines[number - 1].split("\t")
-    cells += [""] * (len(header) - len(cells))
-    cells[header.index(column_name)] = value
-    lines[number - 1] = "\t".join(cells)
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    with pytest.raises(CurationError) as caught:
-        load_knowledge(tables)
-    assert any(p.startswith(f"knowledge/{table}:{number}: ") and reason in p
-               for p in caught.value.problems), caught.value.problems
+    first = {"findings.tsv": "IAPO:1000001", "trials.tsv": "IAPO:2000001",
+             "agents.tsv": "IAPO:0000701", "biomarkers.tsv": "IAPO:4000001"}[table]
+    line = edit_cell(tables / table, first, column_name, value)
+    expect_problem(tables, table, line, reason)
