@@ -23,6 +23,10 @@ EXAMPLES: list[tuple[str, dict[str, str]]] = [
     ("iaps_inhibiting_caspase", {"caspase": "caspase-9"}),
     ("iaps_retaining_smac", {}),
     ("iap_mechanisms", {}),
+    ("mechanisms_for_treatment", {"treatment": "cisplatin"}),
+    ("agents_targeting", {"iap": "cIAP1"}),
+    ("agents_in_phase_3", {}),
+    ("biomarkers_for_agent", {"agent": "SMAC mimetic"}),
 ]
 
 
