@@ -16,7 +16,6 @@ from iapontology.identifiers import OBO
 
 OBO_IN_OWL = "http://www.geneontology.org/formats/oboInOwl#"
 DCTERMS = "http://purl.org/dc/terms/"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
 OWL = "http://www.w3.org/2002/07/owl#"
 
 #: name used in Python -> (namespace, local name, English label)

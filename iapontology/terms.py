@@ -40,9 +40,8 @@ class Term:
 
 
 @lru_cache(maxsize=4)
-def _index(graph_id: int, g: rdflib.Graph) -> dict[str, list[tuple[int, str]]]:
-    """casefolded name -> [(rank, iri)] over every naming property."""
-    del graph_id
+def _index(g: rdflib.Graph) -> dict[str, list[tuple[int, str]]]:
+    """casefolded name -> [(rank, iri)] over every naming property (cached per graph)."""
     names: dict[str, list[tuple[int, str]]] = {}
     for rank, prop in enumerate(_NAMING):
         for subject, value in g.subject_objects(prop):
@@ -84,8 +83,8 @@ def term(text: str, g: rdflib.Graph | None = None) -> Term:
     Matching ignores case. A retired (obsolete) term resolves to its replacement, with a
     warning. Raises :class:`LookupError` (with close suggestions) when nothing matches.
     """
-    found = _find(text, g if g is not None else graph())
     graph_ = g if g is not None else graph()
+    found = _find(text, graph_)
     subject = URIRef(found.iri)
     if (subject, OWL.deprecated, Literal(True)) in graph_:
         replacement = graph_.value(subject, OBO.IAO_0100001)
@@ -110,7 +109,7 @@ def _find(text: str, g: rdflib.Graph) -> Term:
         subject = URIRef(iri)
         if (subject, RDF.type, None) in g or (subject, RDFS.label, None) in g:
             return _describe(g, iri)
-    names = _index(id(g), g)
+    names = _index(g)
     matches = sorted(names.get(wanted.casefold(), []))
     if matches:
         return _describe(g, matches[0][1])
