@@ -174,3 +174,12 @@ def test_a_bad_relation_in_a_new_axiom_is_refused(tables: Path, bad: str) -> Non
 def test_a_bad_count_of_bir_domains_for_naip_is_refused(tables: Path) -> None:
     line = edit_cell(tables / "iaps.tsv", "IAPO:0000101", "bir_domains", "0")
     expect_problem(tables, "iaps.tsv", line, "bir_domains must be empty")
+
+
+def test_ciap1_partners_in_nik_control() -> None:
+    rows = run("iap_signalling_partners", iap="cIAP1")
+    partners = pairs(rows, "partnerLabel", "relationLabel")
+    assert {("TRAF2", "molecularly interacts with"), ("TRAF3", "ubiquitinates"),
+            ("NIK", "ubiquitinates"), ("NIK", "destabilizes quantity of")} <= partners
+    assert ("NIK", "non-canonical NF-kappaB signal transduction") in pairs(
+        rows, "partnerLabel", "processLabel")
