@@ -95,6 +95,14 @@ def test_vaccines_and_transcription_suppressants_target_survivin() -> None:
     assert ("FL118", "suppresses expression of") in effects
 
 
+def test_lcl161_antagonises_xiap_and_arts_mimetics_degrade_it() -> None:
+    effects = {(str(r["label"]), str(r["effect"])) for r in iapo.run("agents_targeting", iap="XIAP")}
+    assert ("LCL161", "antagonises") in effects
+    assert ("ARTS mimetics", "induces degradation of") in effects
+    ciap1 = {str(r["label"]) for r in iapo.run("agents_targeting", iap="cIAP1")}
+    assert "ARTS mimetics" not in ciap1  # they spare the cIAPs
+
+
 def test_corrected_definitions() -> None:
     xevinapant = iapo.term("xevinapant")
     assert "66.4" in xevinapant.definition and "more weakly" in xevinapant.definition
