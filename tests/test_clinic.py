@@ -96,7 +96,8 @@ def test_vaccines_and_transcription_suppressants_target_survivin() -> None:
 
 
 def test_lcl161_antagonises_xiap_and_arts_mimetics_degrade_it() -> None:
-    effects = {(str(r["label"]), str(r["effect"])) for r in iapo.run("agents_targeting", iap="XIAP")}
+    rows = iapo.run("agents_targeting", iap="XIAP")
+    effects = {(str(r["label"]), str(r["effect"])) for r in rows}
     assert ("LCL161", "antagonises") in effects
     assert ("ARTS mimetics", "induces degradation of") in effects
     ciap1 = {str(r["label"]) for r in iapo.run("agents_targeting", iap="cIAP1")}
