@@ -369,9 +369,14 @@ def _check_spec(name: str, spec: dict, knowledge: Knowledge, check: _Checker) ->
         for root in roots:
             if root not in classes:
                 check.problems.append(f"{where} ranges: {column}: unknown class {root}")
+    columns = {c for key in ("links", "relations", "text") for c in spec.get(key, {})}
     for column, conditions in spec.get("required_unless", {}).items():
+        if column not in spec.get("required", []):
+            check.problems.append(f"{where} required_unless: {column} is not required")
         for condition in conditions:
             other, _, root = condition.partition("=")
+            if other not in columns:
+                check.problems.append(f"{where} required_unless: {other} is not a column")
             if root and root not in classes:
                 check.problems.append(f"{where} required_unless: unknown class {root}")
 
