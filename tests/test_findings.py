@@ -85,6 +85,12 @@ def test_which_findings_are_sensitisation_rather_than_resistance() -> None:
     assert "IAPO:1000013" not in resistance
 
 
+def test_which_findings_found_no_effect() -> None:
+    rows = run("findings_by_effect", effect="no detected effect on treatment response")
+    assert curies(rows) == {"IAPO:1000051", "IAPO:1000052", "IAPO:1000064"}
+    assert {str(r["treatmentLabel"]) for r in rows} == {"chemotherapy", "tamoxifen"}
+
+
 def test_default_effect_is_sensitisation() -> None:
     assert curies(run("findings_by_effect")) == curies(
         run("findings_by_effect", effect=SENSITISATION))
