@@ -373,13 +373,14 @@ class SiteWriter:
             "Clinical trials", "Every clinical trial of an IAP-targeted agent in the ontology.",
             ["Trial", *trial_cols],
             self.records(str(IAPO["0000470"]), "", "", trial_cols), "sortable"))
-        finding_cols = {"IAP": str(IAPO["0000511"]), "Cancer": str(IAPO["0000512"]),
-                        "Treatment resisted": str(IAPO["0000513"]),
-                        "Mechanism": str(IAPO["0000514"]), "Evidence": str(IAPO["0000515"]),
-                        "Source": str(DCTERMS.source)}
+        finding_cols = {"IAP": str(IAPO["0000511"]), "Alteration": str(IAPO["0000536"]),
+                        "Cancer": str(IAPO["0000512"]), "Treatment": str(IAPO["0000513"]),
+                        "Effect": str(IAPO["0000535"]), "Mechanism": str(IAPO["0000514"]),
+                        "Evidence": str(IAPO["0000515"]), "Source": str(DCTERMS.source)}
         self.write("findings.rst", self.table(
-            "Drug-resistance findings", "Every drug-resistance finding; click a column "
-            "heading to sort.", ["Finding", *finding_cols],
+            "Findings on IAPs and treatment response", "Every finding (resistance, "
+            "sensitisation or counter-evidence); click a column heading to sort.",
+            ["Finding", *finding_cols],
             self.records(str(IAPO["0000450"]), "", "", finding_cols), "sortable"))
         self.write("cookbook.rst", self.cookbook())
         self.write("pathway.rst", self.pathway())
