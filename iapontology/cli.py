@@ -27,6 +27,8 @@ EXAMPLES: list[tuple[str, dict[str, str]]] = [
     ("agents_targeting", {"iap": "cIAP1"}),
     ("agents_in_phase_3", {}),
     ("biomarkers_for_agent", {"agent": "SMAC mimetic"}),
+    ("nik_degradation", {}),
+    ("iap_loss_consequences", {"iap": "cIAP1"}),
 ]
 
 

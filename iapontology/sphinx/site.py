@@ -197,8 +197,12 @@ class Site:
                 for relation in self.relations.get(iri, []):
                     record.links[relation.prop].append(relation.target)
                 for prop, value in self.g.predicate_objects(subject):
-                    if isinstance(value, Literal) and str(prop).startswith(str(IAPO)):
+                    if not str(prop).startswith(str(IAPO)):
+                        continue
+                    if isinstance(value, Literal):
                         record.text[str(prop)] = str(value)
+                    elif self.terms.get(str(value)) == "individual":  # record to record
+                        record.links[str(prop)].append(str(value))
                 record.sources = self.values(iri, DCTERMS.source)
                 record.xrefs = self.values(iri, OBO_IN_OWL.hasDbXref)
                 records[iri] = record

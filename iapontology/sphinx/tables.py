@@ -140,16 +140,20 @@ def trials_page(site: Site) -> str:
 
 def findings_page(site: Site) -> str:
     """Every drug-resistance finding, each linked to the page that explains it."""
-    columns = {"IAP": iapo("0000511"), "Cancer": iapo("0000512"),
-               "Treatment": iapo("0000513"), "Mechanism": iapo("0000514"),
-               "Evidence": iapo("0000515"), "Source": "sources"}
+    columns = {"IAP": iapo("0000511"), "Alteration": iapo("0000536"),
+               "Cancer": iapo("0000512"), "Treatment": iapo("0000513"),
+               "Effect": iapo("0000535"), "Mechanism": iapo("0000514"),
+               "Evidence": iapo("0000515"), "Contradicts": iapo("0000537"),
+               "Counter-evidence note": iapo("0000620"), "Source": "sources"}
     rows = _record_rows(
         site, site.records_of(FINDING), columns,
         first=lambda r: f"{site.ref(r.iri)} (:doc:`why? </{GENERATED}/why/"
                         f"{page_name(r.iri)}>`)")
-    return _page(site, "findings", "Drug-resistance findings", "Every published finding that "
-                 "ties an IAP to a cancer's response to a treatment. Each has a *why?* page "
-                 "that walks from the IAP to the step the treatment needs.",
+    return _page(site, "findings", "Findings on IAPs and treatment response", "Every "
+                 "published finding that ties an IAP (overexpressed, lost, mutated or fused) "
+                 "to a cancer's response to a treatment: resistance, sensitisation or no "
+                 "effect, with counter-evidence where a study contradicts another. Each has a "
+                 "*why?* page that walks from the IAP to the step the treatment needs.",
                  ["Finding", *columns], rows)
 
 

@@ -35,6 +35,8 @@ DOWNSTREAM = {
 }
 IAP_OF, CANCER_OF, TREATMENT_OF, MECHANISM_OF, EVIDENCE_OF = (
     iapo(n) for n in ("0000511", "0000512", "0000513", "0000514", "0000515"))
+EFFECT_OF, ALTERATION_OF, CONTRADICTS, COUNTER_NOTE = (
+    iapo(n) for n in ("0000535", "0000536", "0000537", "0000620"))
 
 
 @dataclass(frozen=True)
@@ -102,9 +104,15 @@ def why_page(site: Site, record: Record, rules: dict) -> str:
     definition = site.g.value(URIRef(record.iri), OBO.IAO_0000115)
     if definition is not None:
         lines += [f"   {rst_escape(definition)} {site.sources_text(record.sources)}", ""]
-    evidence = _first(record, EVIDENCE_OF)
-    if evidence:
-        lines += [f"Kind of evidence: {site.ref(evidence)}.", ""]
+    facts = [(name, _first(record, prop)) for name, prop in
+             (("Effect", EFFECT_OF), ("Alteration of the IAP", ALTERATION_OF),
+              ("Kind of evidence", EVIDENCE_OF))]
+    lines += [f"* {name}: {site.ref(value)}" for name, value in facts if value] + [""]
+    lines += [f"* Contradicts: {site.ref(other)}" for other in
+              record.links.get(CONTRADICTS, [])]
+    if record.text.get(COUNTER_NOTE):
+        lines += [f"* Counter-evidence: {rst_escape(record.text[COUNTER_NOTE])}"]
+    lines.append("")
     if treatment:
         lines += [title("1. What the treatment needs", "-"),
                   f"{site.ref(treatment)}: "
