@@ -36,6 +36,7 @@ from iapontology.paths import (
     SSSOM_FILE,
     TURTLE_FILE,
 )
+from iapontology.quality import Finding, check_rdfxml, summary
 from iapontology.reasoner import ReasonerResult, run_hermit
 from iapontology.relation_graph import relation_triples
 from iapontology.serialise import (
@@ -60,6 +61,7 @@ class BuildReport:
     triples: int = 0
     relation_triples: int = 0
     reasoner: ReasonerResult | None = None
+    findings: list[Finding] = field(default_factory=list)
     seconds: float = 0.0
 
 
@@ -95,6 +97,15 @@ def build(
     for triple in relations:
         query_graph.add(triple)
     report = BuildReport(triples=len(graph), relation_triples=len(relations))
+
+    progress("running the report checks (ROBOT's report profile and the project's own)")
+    report.findings = check_rdfxml(owl_text)
+    errors = [f for f in report.findings if f.level == "ERROR"]
+    if errors:
+        shown = "; ".join(str(f) for f in errors[:5]) + ("; ..." if len(errors) > 5 else "")
+        raise BuildError(f"report: {len(errors)} ERROR-level finding(s): {shown}; "
+                         "nothing was written")
+    progress(f"report: {summary(report.findings)}")
 
     if reason:
         progress("running the HermiT reasoner (Java) to check consistency ...")
