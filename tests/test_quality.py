@@ -139,19 +139,22 @@ def test_report_tsv_has_robots_columns_and_one_row_per_finding() -> None:
     assert lines[2].split("\t") == ["ERROR", "missing_label", "blank node", "", "no label"]
 
 
+_HEAD = "# name: bad\n# title: t\n# description: d\n"
+
 HOSTILE_HEADERS = {
-    "no level": "# name: {n}\n# title: t\n# profile: iapo\n# description: d\n",
-    "unknown level": "# name: {n}\n# title: t\n# level: FATAL\n# profile: iapo\n# description: d\n",
-    "lower-case level": "# name: {n}\n# title: t\n# level: error\n# profile: iapo\n# description: d\n",
-    "no profile": "# name: {n}\n# title: t\n# level: WARN\n# description: d\n",
-    "unknown profile": "# name: {n}\n# title: t\n# level: WARN\n# profile: obo\n# description: d\n",
+    "no level": _HEAD + "# profile: iapo\n",
+    "unknown level": _HEAD + "# level: FATAL\n# profile: iapo\n",
+    "lower-case level": _HEAD + "# level: error\n# profile: iapo\n",
+    "empty level": _HEAD + "# level:\n# profile: iapo\n",
+    "no profile": _HEAD + "# level: WARN\n",
+    "unknown profile": _HEAD + "# level: WARN\n# profile: obo\n",
 }
 
 
 @pytest.mark.parametrize("case", sorted(HOSTILE_HEADERS))
 def test_a_check_with_a_bad_header_is_refused(case: str, tmp_path: Path) -> None:
     (tmp_path / "bad.rq").write_text(
-        HOSTILE_HEADERS[case].format(n="bad")
+        HOSTILE_HEADERS[case]
         + "SELECT ?entity ?property ?value WHERE { ?entity ?property ?value }\n",
         encoding="utf-8")
     with pytest.raises(ValueError, match=r"bad\.rq:1: (level|profile) must be one of"):
