@@ -180,3 +180,15 @@ def test_hermit_finds_an_unsatisfiable_class() -> None:
     result = run_hermit(FIXTURES / "unsatisfiable.owl")
     assert result.consistent
     assert result.unsatisfiable == ["https://w3id.org/iapo/IAPO_0009003"]
+
+
+def test_the_docs_list_every_check_with_its_level_and_profile() -> None:
+    page = (Path(__file__).parent.parent / "docs" / "quality.rst").read_text(encoding="utf-8")
+    rows = re.findall(r"^   \* - ``(\w+)``\n     - (\w+)\n     - (\w+)\n", page, re.MULTILINE)
+    listed = {name: (level, profile) for name, level, profile in rows}
+    assert len(rows) == len(listed)
+    checks = report_checks()
+    assert listed == {
+        name: (level_of(c), "ROBOT" if c.fields["profile"] == "robot" else "iapo")
+        for name, c in checks.items()
+    }
