@@ -134,8 +134,14 @@ def run_report_checks(
 ) -> list[Finding]:
     """Run every report check over ``graph`` (the OWL file alone, no relation view).
 
+    The checks run on Oxigraph's engine: a graph in another store is copied into an
+    Oxigraph-backed one first (rdflib's own engine has mis-evaluated such checks).
     Findings come in the order of :data:`LEVELS`, then by check name, subject and value.
     """
+    if type(graph.store).__name__ != "OxigraphStore":
+        fast = new_graph()
+        fast.addN((s, p, o, fast) for s, p, o in graph)
+        graph = fast
     findings: list[Finding] = []
     for name, check in (checks if checks is not None else report_checks()).items():
         level = level_of(check)

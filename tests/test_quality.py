@@ -192,3 +192,14 @@ def test_the_docs_list_every_check_with_its_level_and_profile() -> None:
         name: (level_of(c), "ROBOT" if c.fields["profile"] == "robot" else "iapo")
         for name, c in checks.items()
     }
+
+
+def test_a_graph_in_another_store_is_checked_on_oxigraph() -> None:
+    import rdflib
+
+    fixture = FIXTURES / "report" / "missing_ontology_license.ttl"
+    plain = rdflib.Graph()
+    plain.parse(fixture, format="turtle")
+    expected = run_report_checks(load_graph([fixture], relation_view=False))
+    assert run_report_checks(plain) == expected
+    assert any(f.check == "missing_ontology_license" for f in expected)
