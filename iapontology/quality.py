@@ -19,7 +19,7 @@ import rdflib
 from rdflib import BNode, URIRef
 from rdflib.term import Node
 
-from iapontology.graph import load_graph, new_graph, query
+from iapontology.graph import PREFIXES, load_graph, new_graph, query
 from iapontology.identifiers import compress
 from iapontology.owlapi import OwlApiReport, check_with_owlapi
 from iapontology.paths import PACKAGE_DIR
@@ -46,7 +46,8 @@ _SELECT = re.compile(r"\bSELECT\s+(?:DISTINCT\s+|REDUCED\s+)?(.*?)\s*(?:WHERE|FR
 @dataclass(frozen=True)
 class Finding:
     """One problem found by a report check: ``entity`` and ``property`` are IRIs (or
-    ``"blank node"``, or empty), ``value`` is the offending value as text."""
+    ``"blank node"``, or empty); ``value`` is the offending value as text (an IRI shown as
+    its CURIE where a prefix covers it)."""
 
     check: str
     level: str
@@ -85,8 +86,15 @@ class QualityReport:
 
 def show(text: str) -> str:
     """An IRI as its CURIE where a prefix covers it; anything else unchanged."""
-    if text.startswith(("http://", "https://")):
-        return compress(text) or text
+    if not text.startswith(("http://", "https://")):
+        return text
+    curie = compress(text)
+    if curie:
+        return curie
+    for prefix, namespace in PREFIXES.items():
+        local = text[len(namespace):]
+        if text.startswith(namespace) and local and "/" not in local and "#" not in local:
+            return f"{prefix}:{local}"
     return text
 
 
@@ -147,8 +155,10 @@ def run_report_checks(
         level = level_of(check)
         for row in query(check.sparql, graph):
             prop = row.get("property")
+            value = row["value"]
             findings.append(Finding(
-                name, level, _text(row["entity"]), _text(row["value"]),
+                name, level, _text(row["entity"]),
+                show(str(value)) if isinstance(value, URIRef) else _text(value),
                 str(prop) if isinstance(prop, URIRef) else _text(prop),
             ))
     return sort_findings(findings)

@@ -203,3 +203,19 @@ def test_a_graph_in_another_store_is_checked_on_oxigraph() -> None:
     expected = run_report_checks(load_graph([fixture], relation_view=False))
     assert run_report_checks(plain) == expected
     assert any(f.check == "missing_ontology_license" for f in expected)
+
+
+def test_a_finding_names_the_property_and_the_offending_value() -> None:
+    graph = load_graph([FIXTURES / "report" / "deprecated_class_reference.ttl"],
+                       relation_view=False)
+    rows = {(f.entity, f.property, f.value) for f in run_report_checks(graph)
+            if f.check == "deprecated_class_reference"}
+    iapo = "https://w3id.org/iapo/IAPO_"
+    assert rows == {
+        (iapo + "0009001", "http://www.w3.org/2000/01/rdf-schema#subClassOf", "IAPO:0009002"),
+        (iapo + "0009003", "http://www.w3.org/2000/01/rdf-schema#subClassOf", "blank node"),
+        (iapo + "0009006", "http://www.w3.org/2000/01/rdf-schema#subClassOf", "IAPO:0009005"),
+        (iapo + "0009009", "http://www.w3.org/1999/02/22-rdf-syntax-ns#type", "IAPO:0009008"),
+    }
+    assert "ERROR deprecated_class_reference: IAPO:0009009 rdf:type IAPO:0009008" in {
+        str(f) for f in run_report_checks(graph)}
