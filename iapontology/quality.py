@@ -26,6 +26,11 @@ from iapontology.paths import PACKAGE_DIR
 from iapontology.reasoner import ReasonerResult, run_hermit
 from iapontology.rqfile import SparqlFile, read_folder
 
+__all__ = [
+    "LEVELS", "Finding", "QualityReport", "check_rdfxml", "counts_by_check", "counts_by_level",
+    "quality_report", "report_checks", "report_tsv", "run_report_checks", "show", "summary",
+]
+
 CHECKS_DIR = PACKAGE_DIR / "checks"
 
 #: The report levels, most severe first.
