@@ -23,8 +23,8 @@ from iapontology.quality import (
 from iapontology.reasoner import run_hermit
 from tests.conftest import FIXTURES
 
-#: ROBOT's default report profile (robot-core/src/main/resources/report_profile.txt, the 32
-#: checks since ROBOT 1.9), transcribed: check name -> level.
+#: ROBOT's default report profile (ontodev/robot, robot-core/src/main/resources/
+#: report_profile.txt, 32 checks), transcribed: check name -> level.
 ROBOT_PROFILE = {
     "annotation_whitespace": "WARN",
     "deprecated_boolean_datatype": "ERROR",
