@@ -86,6 +86,8 @@ XREF_URLS: dict[str, str] = {
     "DOI": "https://doi.org/{}",
     "clinicaltrials": "https://clinicaltrials.gov/study/{}",
     "pubchem.compound": "https://pubchem.ncbi.nlm.nih.gov/compound/{}",
+    "ChEMBL": "https://www.ebi.ac.uk/chembl/compound_report_card/{}/",
+    "DrugBank": "https://go.drugbank.com/drugs/{}",
     "isrctn": "https://www.isrctn.com/{}",
     "EudraCT": "https://www.clinicaltrialsregister.eu/ctr-search/search?query={}",
     "ACTRN": "https://www.anzctr.org.au/TrialSearch.aspx?searchTxt={}",

@@ -183,3 +183,21 @@ def test_ciap1_partners_in_nik_control() -> None:
             ("NIK", "ubiquitinates"), ("NIK", "destabilizes quantity of")} <= partners
     assert ("NIK", "non-canonical NF-kappaB signal transduction") in pairs(
         rows, "partnerLabel", "processLabel")
+
+
+def test_second_pass_cross_references_of_new_components() -> None:
+    """The gene and protein identifiers confirmed in the second pass
+    (curation/drug-ids-2026-12.md); a component whose identifiers stay unconfirmed has none."""
+    rows = iapo.query("SELECT ?label ?x WHERE { ?c rdfs:label ?label ; oboInOwl:hasDbXref ?x ."
+                      " FILTER(STRSTARTS(STR(?c), 'https://w3id.org/iapo/IAPO_00002')) }")
+    xrefs: dict[str, set[str]] = {}
+    for r in rows:
+        xrefs.setdefault(str(r["label"]), set()).add(str(r["x"]))
+    assert xrefs["TAB1"] == {"UniProtKB:Q15750", "NCBIGene:10454"}
+    assert xrefs["borealin"] == {"UniProtKB:Q53HL2", "NCBIGene:55143"}
+    assert xrefs["USP8"] == {"UniProtKB:P40818", "HGNC:12631", "NCBIGene:9101"}
+    assert xrefs["NLRC4"] == {"HGNC:16412", "UniProtKB:Q9NPP4", "NCBIGene:58484"}
+    assert xrefs["Aurora B"] == {"UniProtKB:Q96GD4", "HGNC:11390", "NCBIGene:9212"}
+    assert xrefs["ARTS"] == {"UniProtKB:O43236", "HGNC:9165", "NCBIGene:5414"}
+    assert {"COMMD1", "BRIT1", "HBXIP", "cFLIP"} <= set(xrefs)
+    assert not any(x.startswith("UniProtKB:") for x in xrefs["HBXIP"] | xrefs["BRIT1"])

@@ -160,3 +160,23 @@ def test_trial_phases_keep_a_small_vocabulary(tables: Path, phase: str) -> None:
 def test_a_vaccine_needs_a_known_target(tables: Path) -> None:
     line = edit_cell(tables / "agent_targets.tsv", "IAPO:0000722", "object", "IAPO:0009999")
     expect_problem(tables, "agent_targets.tsv", line, "unknown class IAPO:0009999")
+
+
+def test_second_pass_first_in_human_and_combination_trials() -> None:
+    """Trials added in the second pass (curation/drug-ids-2026-12.md), asked through the
+    trials_for_agent question: each with its registry number or publication."""
+    debio = {curie(r["trial"]): r for r in iapo.run("trials_for_agent", agent="AT-406")}
+    fim = debio["IAPO:2000100"]
+    assert str(fim["phase"]) == "phase 1" and "no maximum tolerated dose" in str(fim["outcome"])
+    lcl = {curie(r["trial"]): r for r in iapo.run("trials_for_agent", agent="LCL161")}
+    assert str(lcl["IAPO:2000102"]["registries"]) == "clinicaltrials:NCT02649673"
+    assert set(str(lcl["IAPO:2000102"]["conditions"]).split(", ")) == {
+        "small cell lung carcinoma", "ovarian cancer"}
+    birinapant = {curie(r["trial"]): r for r in iapo.run("trials_for_agent", agent="TL32711")}
+    assert str(birinapant["IAPO:2000101"]["phase"]) == "phase 1/2"
+    assert str(birinapant["IAPO:2000101"]["conditions"]) == "myelodysplastic syndrome"
+    aeg = {curie(r["trial"]) for r in iapo.run("trials_for_agent", agent="AEG35156")}
+    assert {"IAPO:2000044", "IAPO:2000103"} <= aeg  # two distinct first-in-human schedules
+    pairs = {(str(r["agentLabel"]), str(r["partnerLabel"]))
+             for r in iapo.run("combinations_for_cancer", cancer="SCLC")}
+    assert pairs == {("LCL161", "topotecan")}
