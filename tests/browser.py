@@ -21,6 +21,8 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-ne
 # rendered font size of diagram text, as JSON in <pre id="probe">.
 PROBE = """
 <script>
+const SCROLLERS = [".table-wrapper", ".diagram", ".highlight", ".sidebar-drawer",
+                   ".toc-drawer"].join(", ");
 window.addEventListener("load", () => setTimeout(() => {
   const report = {innerWidth: window.innerWidth,
                   scrollWidth: document.documentElement.scrollWidth};
@@ -43,7 +45,7 @@ window.addEventListener("load", () => setTimeout(() => {
   report.minTextPx = sizes.length ? Math.min(...sizes) : null;
   report.wideElements = Array.from(document.querySelectorAll("body *"))
     .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1
-                   && !e.closest(".table-wrapper, .diagram, .highlight, .sidebar-drawer, .toc-drawer"))
+                   && !e.closest(SCROLLERS))
     .slice(0, 5).map((e) => e.tagName + "." + e.className);
   parent.postMessage(JSON.stringify(report), "*");
 }, 200));

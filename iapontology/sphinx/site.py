@@ -219,27 +219,29 @@ class Site:
                 if any(target in targets for p, targets in r.links.items()
                        if prop is None or p == prop)]
 
-    def subclasses(self, iri: str) -> set[str]:
-        """All named subclasses of a class, transitively (not including itself)."""
+    def _closure(self, iri: str, link: URIRef, downward: bool) -> set[str]:
         found: set[str] = set()
         todo = [URIRef(iri)]
         while todo:
-            for child in self.g.subjects(RDFS.subClassOf, todo.pop()):
-                if isinstance(child, URIRef) and str(child) not in found:
-                    found.add(str(child))
-                    todo.append(child)
+            node = todo.pop()
+            nexts = (self.g.subjects(link, node) if downward else self.g.objects(node, link))
+            for other in nexts:
+                if isinstance(other, URIRef) and str(other) not in found:
+                    found.add(str(other))
+                    todo.append(other)
         return found
+
+    def subclasses(self, iri: str) -> set[str]:
+        """All named subclasses of a class, transitively (not including itself)."""
+        return self._closure(iri, RDFS.subClassOf, downward=True)
 
     def superclasses(self, iri: str) -> set[str]:
         """All named superclasses of a class, transitively (not including itself)."""
-        found: set[str] = set()
-        todo = [URIRef(iri)]
-        while todo:
-            for parent in self.g.objects(todo.pop(), RDFS.subClassOf):
-                if isinstance(parent, URIRef) and str(parent) not in found:
-                    found.add(str(parent))
-                    todo.append(parent)
-        return found
+        return self._closure(iri, RDFS.subClassOf, downward=False)
+
+    def subproperties(self, iri: str) -> set[str]:
+        """A property and all its named subproperties, transitively."""
+        return self._closure(iri, RDFS.subPropertyOf, downward=True) | {iri}
 
     def relation_text(self, relation: Relation, subject_first: bool = False) -> str:
         """``'directly inhibits' some caspase-9 [PMID:1] (via BIR3; note)`` in rST."""

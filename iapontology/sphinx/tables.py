@@ -78,7 +78,7 @@ def _refs(site: Site, iris: list[str]) -> str:
 
 def agents_page(site: Site) -> str:
     """Every IAP-targeted agent, its approach, targets, phase and trials."""
-    effects = site.subclasses(ACTS_ON_IAP) | {ACTS_ON_IAP}
+    effects = site.subproperties(ACTS_ON_IAP)
     rows = []
     for agent in sorted(site.subclasses(AGENT), key=lambda i: site.label(i).casefold()):
         phase = site.values(agent, URIRef(PHASE))

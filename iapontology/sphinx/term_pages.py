@@ -116,7 +116,7 @@ def _agent_sections(site: Site, iri: str) -> list[str]:
 
 def _agents_acting_on(site: Site, iri: str, incoming: list[Relation]) -> list[str]:
     """IAP pages: the agents that act on the IAP, grouped by the furthest phase reached."""
-    effects = site.subclasses(ACTS_ON_IAP) | {ACTS_ON_IAP}
+    effects = site.subproperties(ACTS_ON_IAP)
     by_phase: dict[str, list[str]] = defaultdict(list)
     for relation in incoming:
         if relation.prop in effects:
@@ -134,7 +134,7 @@ def _agents_acting_on(site: Site, iri: str, incoming: list[Relation]) -> list[st
 def _iap_sections(site: Site, iri: str, incoming: list[Relation]) -> list[str]:
     lines = _agents_acting_on(site, iri, incoming)
     findings = site.records_linking(iri, FINDING, CONCERNS_IAP)
-    lines += _bullets("Drug-resistance findings", [
+    lines += _bullets("Findings on treatment response", [
         f"{site.ref(f.iri)} (:doc:`why? </{GENERATED}/why/{page_name(f.iri)}>`)"
         for f in findings])
     markers = site.records_linking(iri, BIOMARKER)
