@@ -78,6 +78,7 @@ class Prepared:
     text: str
     form: str  # select, ask, construct, describe (or "" if the engine must decide)
     services: tuple[str, ...]
+    has_dataset: bool = False  # the query names its own dataset (FROM, FROM NAMED)
 
 
 def _position(text: str, index: int) -> str:
@@ -358,7 +359,8 @@ def prepare(text: str, allowed: Iterable[AllowedEndpoint] = (),
                           "endpoint", 403)
         out.append(tok.text)
         i += 1
-    return Prepared(" ".join(out), form, tuple(services))
+    has_dataset = any(t.kind == "word" and t.text.lower() == "from" for t in toks)
+    return Prepared(" ".join(out), form, tuple(services), has_dataset)
 
 
 def _service_target(tok: Token | None, base: str | None, namespaces: Mapping[str, str]) -> str:

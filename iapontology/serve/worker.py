@@ -170,10 +170,13 @@ def answer_job(store, job: Job, limits: Limits) -> tuple:
         prepared = prepare(job.text, limits.allowed, PREFIXES)
     except Refused as refused:
         return ("error", refused.status, str(refused))
-    default = [ox.NamedNode(g) for g in job.default_graphs] or [ox.NamedNode(DATA_GRAPH)]
-    named = [ox.NamedNode(g) for g in job.named_graphs] or None
-    if job.default_graphs and not job.named_graphs:
-        named = []
+    if job.default_graphs or job.named_graphs:  # the protocol's dataset overrides the query's
+        default = [ox.NamedNode(g) for g in job.default_graphs]
+        named = [ox.NamedNode(g) for g in job.named_graphs]
+    elif prepared.has_dataset:
+        default, named = None, None
+    else:
+        default, named = [ox.NamedNode(DATA_GRAPH)], None
     try:
         result = store.query(prepared.text, prefixes=PREFIXES, default_graph=default,
                              named_graphs=named,
