@@ -124,7 +124,7 @@ def test_query_dataset_direct_post_takes_graphs_from_the_url(endpoint: str) -> N
 
 
 def test_query_multiple_dataset_protocol_overrides_from(endpoint: str) -> None:
-    query = f"SELECT (COUNT(*) AS ?n) FROM <http://example.org/none> WHERE {{ ?s ?p ?o }}"
+    query = "SELECT (COUNT(*) AS ?n) FROM <http://example.org/none> WHERE { ?s ?p ?o }"
     assert count(get(endpoint, query)) == 0
     assert count(get(endpoint, query, f"&default-graph-uri={quote(DATA_GRAPH)}")) > 10_000
 
