@@ -160,13 +160,17 @@ def _quality(media: str, ranges: list[tuple[str, float]]) -> tuple[float, int]:
 
 
 def acceptable_formats(accept: str | None, format_param: str | None) -> tuple[str, ...]:
-    """Formats the client accepts, best first (``format=`` wins over ``Accept``)."""
-    if format_param:
-        chosen = _FORMAT_PARAM.get(format_param.lower())
-        if chosen is None:
-            raise Refused(f"unknown format {format_param!r}; choose from "
-                          f"{', '.join(sorted(_FORMAT_PARAM))}")
-        return chosen
+    """Formats the client accepts, best first.
+
+    A known ``format=`` value (non-standard, sent by some clients) wins over ``Accept``; an
+    unknown one is ignored.
+    """
+    if format_param:  # a name (format=csv) or a media type (format=text/csv, SPARQLWrapper)
+        wanted = media_type(format_param)[0]
+        chosen = _FORMAT_PARAM.get(wanted) or tuple(
+            fmt for fmt, media in _MEDIA.items() if wanted in media)
+        if chosen:
+            return chosen
     order = list(FORMATS)
     if not accept or not accept.strip():
         return tuple(order)
