@@ -1,8 +1,9 @@
 """Issue 11: clients nobody here wrote read what ``iapo serve`` sends.
 
 SPARQLWrapper and rdflib's SPARQLStore run SELECT, ASK and CONSTRUCT against the running
-endpoint, and rdflib's own result parsers read every results format the endpoint serves
-(pyoxigraph's parsers, a second reading, read the three typed ones; it refuses CSV as lossy), with values chosen to hit every escaping rule.
+endpoint, and rdflib's own result parsers read every results format the endpoint serves, with
+values chosen to hit every escaping rule. pyoxigraph's parsers, a second reading, read the
+three typed formats (they refuse CSV as lossy).
 """
 
 from __future__ import annotations
