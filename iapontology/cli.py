@@ -155,6 +155,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         timeout_seconds=args.timeout, max_rows=args.max_rows,
         max_request_bytes=args.max_request_bytes, workers=args.workers,
         per_client=args.per_client, queue=args.queue, memory_mb=args.max_memory_mb,
+        preempt_after=args.preempt_after,
         allowed_services=tuple(args.allow_service), cors_origins=tuple(args.cors_origin),
     )
     try:
@@ -262,6 +263,9 @@ def make_parser() -> argparse.ArgumentParser:
                    help="queries one client (IP address) may have running or waiting")
     p.add_argument("--queue", type=int, default=64, help="queries that may wait for a worker")
     p.add_argument("--max-memory-mb", type=int, default=1024, help="memory per query (MiB)")
+    p.add_argument("--preempt-after", type=float, default=0.5, metavar="SECONDS",
+                   help="when all workers are busy, a much lighter client's query may stop "
+                        "a heavy client's query that has run this long")
     p.add_argument("--allow-service", action="append", default=[], metavar="URL",
                    help="allow SERVICE calls to this endpoint (scheme, host, port, path)")
     p.add_argument("--cors-origin", action="append", default=[], metavar="ORIGIN",

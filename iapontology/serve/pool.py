@@ -2,9 +2,15 @@
 
 Admission: a client (one IP address) may have ``per_client`` queries in flight; more are
 answered 429. At most ``queue`` queries wait for a worker; more are answered 503. Both carry a
-``Retry-After``. Waiting queries are handed to free workers round-robin by client, so a client
-with many waiting queries gets one turn per round like everyone else. A query past the time
-limit is stopped by killing its worker, which the template process replaces by forking.
+``Retry-After``. A query past the time limit is stopped by killing its worker, which the
+template process replaces by forking (milliseconds, the graph is shared copy-on-write).
+
+Fair share: the pool remembers how many worker-seconds each client used recently (halving
+every 30 s). A free worker goes to the waiting client that used least. When every worker is
+busy and a client is waiting that used much less than the owner of a running query (less than
+half, with one second to spare), that query is stopped once it has run ``preempt_after``
+seconds and answered 503 with ``Retry-After``, so a few clients sending runaway queries cannot
+make everybody else wait for the time limit.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ import multiprocessing
 import os
 import signal
 import threading
+import time
 from collections import OrderedDict, defaultdict, deque
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -35,12 +42,24 @@ class Busy(Exception):
         self.retry_after = retry_after
 
 
+HALF_LIFE = 30.0  # seconds after which a client's recorded usage counts half
+_CHECK = 0.05  # how often a waiting query looks for a query to preempt (seconds)
+
+
 @dataclass
 class Worker:
     """A forked worker process and our end of its socket."""
 
     pid: int
     conn: Connection
+
+
+@dataclass
+class Running:
+    """A query on a worker: whose, and since when."""
+
+    client: str
+    started: float
 
 
 class Template:
@@ -103,6 +122,10 @@ class QueryPool:
         self._idle: deque[Worker] = deque()
         self._waiting: OrderedDict[str, deque[asyncio.Future]] = OrderedDict()
         self._in_flight: defaultdict[str, int] = defaultdict(int)
+        self._running: dict[int, Running] = {}
+        self._usage: dict[str, tuple[float, float]] = {}
+        self._preempted: set[int] = set()
+        self._lock = threading.Lock()
         self._executor = ThreadPoolExecutor(max_workers=settings.workers + 2,
                                             thread_name_prefix="iapo-query")
 
@@ -128,8 +151,16 @@ class QueryPool:
         self._in_flight[client] += 1
         try:
             worker = await self._acquire(client)
-            answer, worker = await asyncio.get_running_loop().run_in_executor(
-                self._executor, self._execute, worker, job)
+            pid, started = worker.pid, time.monotonic()
+            self._running[pid] = Running(client, started)
+            try:
+                answer, worker = await asyncio.get_running_loop().run_in_executor(
+                    self._executor, self._execute, worker, job)
+            finally:
+                del self._running[pid]
+                with self._lock:
+                    self._preempted.discard(pid)  # whichever way the query ended
+                self._charge(client, time.monotonic() - started)
             self._release(worker)
             return answer
         finally:
@@ -137,13 +168,31 @@ class QueryPool:
             if not self._in_flight[client]:
                 del self._in_flight[client]
 
+    def usage(self, client: str, now: float | None = None) -> float:
+        """Worker-seconds ``client`` used recently (decayed), counting queries still running."""
+        now = time.monotonic() if now is None else now
+        value, at = self._usage.get(client, (0.0, now))
+        used = value * 0.5 ** ((now - at) / HALF_LIFE)
+        return used + sum(now - r.started for r in self._running.values() if r.client == client)
+
+    def _charge(self, client: str, seconds: float) -> None:
+        now = time.monotonic()
+        value, at = self._usage.get(client, (0.0, now))
+        self._usage[client] = (value * 0.5 ** ((now - at) / HALF_LIFE) + seconds, now)
+        if len(self._usage) > 10_000:  # forget the lightest clients
+            for name in sorted(self._usage, key=lambda c: self._usage[c][0])[:5_000]:
+                del self._usage[name]
+
     async def _acquire(self, client: str) -> Worker:
         if self._idle and not self._waiting:
             return self._idle.popleft()
         future: asyncio.Future = asyncio.get_running_loop().create_future()
         self._waiting.setdefault(client, deque()).append(future)
         try:
-            return await future
+            while True:
+                self._preempt_for_light_clients()
+                with contextlib.suppress(asyncio.TimeoutError):
+                    return await asyncio.wait_for(asyncio.shield(future), _CHECK)
         except asyncio.CancelledError:
             queue = self._waiting.get(client)
             if queue is not None and future in queue:
@@ -154,13 +203,34 @@ class QueryPool:
                 self._release(future.result())
             raise
 
+    def _preempt_for_light_clients(self) -> None:
+        """Stop one long query of a heavy client if a much lighter client is waiting."""
+        if self._idle or not self._waiting or not self._running:
+            return
+        with self._lock:
+            if self._preempted:
+                return  # one at a time: wait until the last one has been replaced
+        now = time.monotonic()
+        lightest = min(self.usage(c, now) for c in self._waiting)
+        candidates = [(self.usage(r.client, now), now - r.started, pid)
+                      for pid, r in self._running.items()
+                      if now - r.started >= self.settings.preempt_after
+                      and self.usage(r.client, now) > 2 * lightest + 1.0]
+        if not candidates:
+            return
+        *_, pid = max(candidates)
+        with self._lock:
+            self._preempted.add(pid)
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)  # still our worker: only we ask the template to reap
+
     def _release(self, worker: Worker) -> None:
+        now = time.monotonic()
         while self._waiting:
-            client, queue = next(iter(self._waiting.items()))
+            client = min(self._waiting, key=lambda c: self.usage(c, now))
+            queue = self._waiting[client]
             future = queue.popleft()
-            if queue:
-                self._waiting.move_to_end(client)
-            else:
+            if not queue:
                 del self._waiting[client]
             if not future.done():
                 future.set_result(worker)
@@ -180,6 +250,12 @@ class QueryPool:
                                   "limit)"), self.template.fork()
         except (EOFError, OSError):
             status = self.template.reap(worker)
+            with self._lock:
+                preempted = worker.pid in self._preempted
+            if preempted:
+                return ("error", 503, "the query was stopped to let other clients' queries "
+                                      "run (the server is busy); retry later"), \
+                    self.template.fork()
             if os.WIFSIGNALED(status) and os.WTERMSIG(status) in (signal.SIGABRT,
                                                                   signal.SIGSEGV):
                 message = (f"the query needed more memory than the limit of "

@@ -19,6 +19,7 @@ class ServerSettings:
     per_client: int = 2
     queue: int = 64
     memory_mb: int = 1024
+    preempt_after: float = 0.5
     allowed_services: tuple[str, ...] = ()
     cors_origins: tuple[str, ...] = ()
     extra_files: tuple[str, ...] = field(default_factory=tuple)
@@ -32,6 +33,9 @@ class ServerSettings:
         if not (math.isfinite(self.timeout_seconds) and self.timeout_seconds > 0):
             raise ValueError(f"--timeout must be a positive number of seconds, "
                              f"not {self.timeout_seconds:g}")
+        if not (math.isfinite(self.preempt_after) and self.preempt_after >= 0):
+            raise ValueError(f"--preempt-after must be zero or more seconds, "
+                             f"not {self.preempt_after:g}")
         for name, value, low in (("--max-rows", self.max_rows, 1),
                                  ("--max-request-bytes", self.max_request_bytes, 256),
                                  ("--workers", self.workers, 1),
