@@ -144,7 +144,8 @@ def stop_endpoint(process) -> None:
 def endpoint():
     """``iapo serve`` with small limits and no SERVICE allow-list (workers off the network)."""
     process, base = start_endpoint("--timeout", "3", "--max-rows", "200", "--workers", "2",
-                                   "--per-client", "4", "--max-request-bytes", "65536")
+                                   "--per-client", "4", "--max-request-bytes", "65536",
+                                   "--max-memory-mb", "300")
     yield base
     stop_endpoint(process)
 

@@ -123,6 +123,15 @@ def test_runaway_query_is_stopped_while_others_are_answered(endpoint: str) -> No
         assert httpx.get(endpoint + "/sparql", params={"query": XIAP_LABEL}).status_code == 200
 
 
+def test_a_query_past_the_memory_cap_is_stopped_with_a_clear_error(endpoint: str) -> None:
+    hog = "SELECT * WHERE { " + " . ".join(f"?s{i} ?p{i} ?o{i}" for i in range(60)) + " } LIMIT 1"
+    answer = httpx.post(endpoint + "/sparql", data={"query": hog}, timeout=60)
+    assert answer.status_code == 507
+    assert answer.text == ("the query needed more memory than the limit of 300 MiB per query "
+                           "and was stopped\n")
+    assert httpx.get(endpoint + "/sparql", params={"query": XIAP_LABEL}).status_code == 200
+
+
 def test_iapo_serve_options_are_validated(capsys: pytest.CaptureFixture[str]) -> None:
     for options in (["--workers", "0"], ["--timeout", "0"], ["--max-rows", "-1"],
                     ["--per-client", "0"], ["--allow-service", "ftp://x/"],
