@@ -2,9 +2,9 @@
 
     python benchmarks/load.py [--clients 8] [--seconds 20] [--out benchmarks/load.md]
 
-Mixed load: starts the endpoint (time limit 2 s) and runs ``--clients`` threads for
-``--seconds`` seconds; all but one cycle through a mix of named questions, the last one sends
-a query that never ends on its own (a triple cross product).
+Mixed load: starts the endpoint (time limit 2 s) and runs ``--clients`` clients, each from
+its own loopback address, for ``--seconds`` seconds; all but one cycle through a mix of named
+questions, the last one sends a query that never ends on its own (a triple cross product).
 
 Attack: starts the endpoint with its defaults (time limit 10 s, 4 workers), then 8 attacking
 clients, each from its own loopback address (127.0.0.2-9, so the endpoint sees 8 clients),
@@ -126,12 +126,13 @@ def mixed(args: argparse.Namespace) -> list[str]:
         def client(index: int) -> None:
             n = index
             while time.perf_counter() < stop:
+                source = f"127.0.0.{20 + index}"  # each client its own loopback address
                 if index == args.clients - 1:
-                    result = get(base + RUNAWAY)
+                    result = get_from(source, base + RUNAWAY)
                     with lock:
                         runaway.append(result)
                 else:
-                    result = get(base + MIX[n % len(MIX)])
+                    result = get_from(source, base + MIX[n % len(MIX)])
                     n += 1
                     with lock:
                         normal.append(result)
