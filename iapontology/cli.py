@@ -164,7 +164,10 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         return _fail(str(error))
     where = f"http://{args.host}:{args.port}"
     _progress(f"serving SPARQL at {where}/sparql (read-only; Ctrl-C stops)")
-    serve(args.host, args.port, settings)
+    try:
+        serve(args.host, args.port, settings)
+    except RuntimeError as error:
+        return _fail(str(error))
     return 0
 
 

@@ -180,7 +180,8 @@ def create_app(settings: ServerSettings | None = None) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(app: Starlette):
-        pool.start()
+        if pool.template is None:
+            pool.start()
         local_graph()
         try:
             yield
@@ -207,7 +208,12 @@ def create_app(settings: ServerSettings | None = None) -> Starlette:
 
 
 def serve(host: str, port: int, settings: ServerSettings) -> None:
-    """Run the endpoint with uvicorn until interrupted."""
+    """Start the workers, then run the endpoint with uvicorn until interrupted.
+
+    Raises :class:`RuntimeError` if the workers cannot start (for example, no built graph).
+    """
     import uvicorn
 
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+    app = create_app(settings)
+    app.state.pool.start()  # before listening, so that a failure is one clear error
+    uvicorn.run(app, host=host, port=port, log_level="warning")
