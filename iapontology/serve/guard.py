@@ -8,8 +8,9 @@ re-escaped so that no ``#``, quote, brace or space can appear inside them, and e
 ``SERVICE`` endpoint replaced by the absolute IRI that was checked. The check is made on those
 tokens and the engine runs exactly that canonical text, so the guard and the engine cannot
 read it two ways. Any word that contains ``service`` and could be read by the engine as the
-keyword (``SERVICE:x``, ``SERVICESILENT``, ``123SERVICE`` ...) is refused unless it is the
-keyword itself followed by an allowed endpoint.
+keyword (``SERVICE:x``, ``SERVICESILENT``, ``123SERVICE``, ``ex:a.b.SERVICE`` ...) is
+refused unless it is the keyword itself followed by an allowed endpoint: a prefixed name or
+blank node label containing ``service`` is refused too (an IRI written in full is fine).
 """
 
 from __future__ import annotations
@@ -36,8 +37,9 @@ _PN_CHARS_U = _PN_CHARS_BASE + "_"
 _PN_CHARS = _PN_CHARS_U + r"\-0-9\u00b7\u0300-\u036f\u203f-\u2040"
 _PLX = r"(?:%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%])"
 _PN_PREFIX = f"[{_PN_CHARS_BASE}](?:[{_PN_CHARS}.]*[{_PN_CHARS}])?"
-_PN_LOCAL = (f"(?:[{_PN_CHARS_U}:0-9]|{_PLX})"
-             f"(?:(?:[{_PN_CHARS}:.]|{_PLX})*(?:[{_PN_CHARS}:]|{_PLX}))?")
+# As Oxigraph reads it (one run of dots at most: ``ex:a.b.c`` is ``ex:a.b`` then ``.c``).
+_PN_LOCAL = (f"(?:[{_PN_CHARS_U}:0-9]|{_PLX})(?:[{_PN_CHARS}:]|{_PLX})*"
+             f"(?:\\.+(?:[{_PN_CHARS}:]|{_PLX})+)?")
 _VARNAME = f"[{_PN_CHARS_U}0-9][{_PN_CHARS_U}0-9\u00b7\u0300-\u036f\u203f-\u2040]*"
 
 _WS = re.compile(r"[ \t\r\n]+")
@@ -353,10 +355,9 @@ def prepare(text: str, allowed: Iterable[AllowedEndpoint] = (),
             out.append(_iri_text(endpoint))
             i = j + 1
             continue
-        if tok.kind in ("word", "pname") and _has_service(tok.prefix if tok.kind == "pname"
-                                                          else tok.text):
+        if tok.kind in ("word", "pname", "bnode", "langtag") and _has_service(tok.text):
             raise Refused(f"{tok.text!r} could be read as SERVICE: not allowed on this "
-                          "endpoint", 403)
+                          "endpoint (write such an IRI in full, <...>)", 403)
         out.append(tok.text)
         i += 1
     has_dataset = any(t.kind == "word" and t.text.lower() == "from" for t in toks)
