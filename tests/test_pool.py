@@ -17,13 +17,13 @@ FORMATS = acceptable_formats(None, None)
 
 
 def job(text: str) -> Job:
-    return Job(text, "", FORMATS)
+    return Job(text, FORMATS)
 
 
 async def occupied(pool: QueryPool) -> asyncio.Task:
     """Start a runaway query of client "heavy" and wait until it holds a worker."""
     task = asyncio.create_task(pool.run("heavy", job(RUNAWAY)))
-    while not pool._running:
+    while not pool.running:
         await asyncio.sleep(0.01)
     return task
 

@@ -138,7 +138,7 @@ def create_app(settings: ServerSettings | None = None) -> Starlette:
             formats = acceptable_formats(request.headers.get("accept"), protocol.format_param)
         except Refused as refused:
             return error(refused.status, str(refused))
-        return await execute(request, Job(protocol.query, "", formats, protocol.default_graphs,
+        return await execute(request, Job(protocol.query, formats, protocol.default_graphs,
                                           protocol.named_graphs))
 
     async def named(request: Request) -> Response:
@@ -155,7 +155,7 @@ def create_app(settings: ServerSettings | None = None) -> Starlette:
         except (BadParameter, Refused) as failure:
             return error(400, str(failure))
         substitutions = tuple((k, _term_spec(v)) for k, v in bindings.items())
-        return await execute(request, Job(named_query.sparql, "", formats,
+        return await execute(request, Job(named_query.sparql, formats,
                                           substitutions=substitutions))
 
     async def list_queries(request: Request) -> Response:

@@ -21,13 +21,13 @@ import math
 import multiprocessing
 import os
 import signal
+import socket
 import threading
 import time
 from collections import OrderedDict, defaultdict, deque
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
-from multiprocessing.reduction import recv_handle
 
 from iapontology.serve.settings import ServerSettings
 from iapontology.serve.worker import Job, Limits, template_main
@@ -92,7 +92,10 @@ class Template:
         with self._lock:
             self._conn.send(("fork",))
             _, pid = self._conn.recv()
-            fd = recv_handle(self._conn)
+            with socket.fromfd(self._conn.fileno(), socket.AF_UNIX,
+                               socket.SOCK_STREAM) as channel:
+                _, fds, _, _ = socket.recv_fds(channel, 1, 1)
+            fd = fds[0]
         return Worker(pid, Connection(fd))
 
     def reap(self, worker: Worker) -> int:
@@ -134,6 +137,11 @@ class QueryPool:
         self.template = Template(self.settings)
         for _ in range(self.settings.workers):
             self._idle.append(self.template.fork())
+
+    @property
+    def running(self) -> int:
+        """How many queries are running on a worker now."""
+        return len(self._running)
 
     @property
     def waiting(self) -> int:

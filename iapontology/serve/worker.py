@@ -18,7 +18,6 @@ import socket
 import sys
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
-from multiprocessing.reduction import send_handle
 from pathlib import Path
 
 #: The name of the graph that holds the ontology (also the default graph of every query).
@@ -31,8 +30,7 @@ class Job:
     """One query to answer."""
 
     text: str
-    fmt: str  # the negotiated format, or "" to pick the form's first
-    formats: tuple[str, ...] = ()  # acceptable formats in order of preference
+    formats: tuple[str, ...]  # acceptable formats, best first (the form picks among them)
     default_graphs: tuple[str, ...] = ()
     named_graphs: tuple[str, ...] = ()
     substitutions: tuple[tuple[str, tuple], ...] = field(default_factory=tuple)
@@ -86,7 +84,8 @@ def template_main(control: Connection, extra_files: tuple[str, ...], limits: Lim
             theirs.close()
             children.add(pid)
             control.send(("forked", pid))
-            send_handle(control, ours.fileno(), os.getppid())
+            with socket.fromfd(control.fileno(), socket.AF_UNIX, socket.SOCK_STREAM) as channel:
+                socket.send_fds(channel, [b"F"], [ours.fileno()])  # our end, to the server
             ours.close()
         elif request[0] == "reap":
             children.discard(request[1])
