@@ -235,3 +235,20 @@ def test_malformed_file_reports_line_and_column(tmp_path: Path,
                     '</rdf:Description>\n</rdf:RDF>\n', encoding="utf-8")
     assert main(["check", str(path)]) == 2
     assert f"{path}:4:" in capsys.readouterr().err
+
+
+def test_named_questions_answer_the_same_through_the_endpoint(endpoint: str) -> None:
+    """The endpoint runs a canonical rewrite of each query: the answers must not change."""
+    from iapontology.cli import EXAMPLES
+
+    local = iapo.graph()
+    cases = list(EXAMPLES) + [(name, {}) for name, q in iapo.queries().items()
+                              if all(p.default for p in q.parameters)]
+    for name, params in cases:
+        r = httpx.get(f"{endpoint}/queries/{name}", params=params, timeout=60)
+        assert r.status_code == 200, (name, r.text)
+        served = [{k: v["value"] for k, v in b.items()}
+                  for b in r.json()["results"]["bindings"]]
+        expected = [{k: v for k, v in row.items() if v is not None}
+                    for row in iapo.run(name, local, **params)]
+        assert normalise(served) == normalise(expected), name

@@ -5,7 +5,9 @@ the lexical rules of Oxigraph's SPARQL grammar (comments end only at CR or LF, `
 are read only inside IRIs and strings, keywords are ASCII and case-insensitive) and writes it
 back out in a canonical form: one space between tokens, no comments, strings and IRIs
 re-escaped so that no ``#``, quote, brace or space can appear inside them, and every
-``SERVICE`` endpoint replaced by the absolute IRI that was checked. The check is made on those
+``SERVICE`` endpoint replaced by the absolute IRI that was checked. (A keyword keeps its
+opening parenthesis, ``CONCAT(``: Oxigraph's grammar allows no space there for some
+functions.) The check is made on those
 tokens and the engine runs exactly that canonical text, so the guard and the engine cannot
 read it two ways. Any word that contains ``service`` and could be read by the engine as the
 keyword (``SERVICE:x``, ``SERVICESILENT``, ``123SERVICE``, ``ex:a.b.SERVICE`` ...) is
@@ -358,7 +360,10 @@ def prepare(text: str, allowed: Iterable[AllowedEndpoint] = (),
         if tok.kind in ("word", "pname", "bnode", "langtag") and _has_service(tok.text):
             raise Refused(f"{tok.text!r} could be read as SERVICE: not allowed on this "
                           "endpoint (write such an IRI in full, <...>)", 403)
-        out.append(tok.text)
+        if tok.text == "(" and i and toks[i - 1].kind == "word" and out:
+            out[-1] += "("  # the engine wants CONCAT(, BNODE(, MD5( ... without a space
+        else:
+            out.append(tok.text)
         i += 1
     has_dataset = any(t.kind == "word" and t.text.lower() == "from" for t in toks)
     return Prepared(" ".join(out), form, tuple(services), has_dataset)
