@@ -109,18 +109,22 @@ def start_endpoint(*options: str) -> tuple[object, str]:
     """Start ``iapo serve`` with ``options`` on a free port; return (process, base URL)."""
     import subprocess
     import sys
+    import tempfile
     import time
     import urllib.request
 
     port = free_port()
+    # a file, not a pipe: a chatty server never blocks on it; it lives as long as the server
+    log = tempfile.TemporaryFile()  # noqa: SIM115
     process = subprocess.Popen([sys.executable, "-m", "iapontology.cli", "serve", "--port",
                                 str(port), *options],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                               stdout=subprocess.DEVNULL, stderr=log)
     base = f"http://127.0.0.1:{port}"
     deadline = time.time() + 120
     while time.time() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(process.stderr.read().decode())
+            log.seek(0)
+            raise RuntimeError(log.read().decode(errors="replace"))
         try:
             with urllib.request.urlopen(base + "/health", timeout=2):
                 return process, base
