@@ -173,16 +173,25 @@ def _print_findings(findings: list) -> None:
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
-    from iapontology.server import ServerSettings, serve
+    from iapontology.serve import ServerSettings, serve
 
     settings = ServerSettings(
         timeout_seconds=args.timeout, max_rows=args.max_rows,
         max_request_bytes=args.max_request_bytes, workers=args.workers,
-        allowed_services=tuple(args.allow_service),
+        per_client=args.per_client, queue=args.queue, memory_mb=args.max_memory_mb,
+        preempt_after=args.preempt_after,
+        allowed_services=tuple(args.allow_service), cors_origins=tuple(args.cors_origin),
     )
+    try:
+        settings.validate()
+    except ValueError as error:
+        return _fail(str(error))
     where = f"http://{args.host}:{args.port}"
     _progress(f"serving SPARQL at {where}/sparql (read-only; Ctrl-C stops)")
-    serve(args.host, args.port, settings)
+    try:
+        serve(args.host, args.port, settings)
+    except RuntimeError as error:
+        return _fail(str(error))
     return 0
 
 
@@ -276,9 +285,18 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--timeout", type=float, default=10.0, help="seconds per query")
     p.add_argument("--max-rows", type=int, default=10_000, help="rows per result")
     p.add_argument("--max-request-bytes", type=int, default=64 * 1024)
-    p.add_argument("--workers", type=int, default=2, help="query worker processes")
-    p.add_argument("--allow-service", action="append", default=[], metavar="PREFIX",
-                   help="allow SERVICE calls to endpoints under this IRI prefix")
+    p.add_argument("--workers", type=int, default=4, help="query worker processes")
+    p.add_argument("--per-client", type=int, default=2,
+                   help="queries one client (IP address) may have running or waiting")
+    p.add_argument("--queue", type=int, default=64, help="queries that may wait for a worker")
+    p.add_argument("--max-memory-mb", type=int, default=1024, help="memory per query (MiB)")
+    p.add_argument("--preempt-after", type=float, default=0.5, metavar="SECONDS",
+                   help="when all workers are busy, a much lighter client's query may stop "
+                        "a heavy client's query that has run this long")
+    p.add_argument("--allow-service", action="append", default=[], metavar="URL",
+                   help="allow SERVICE calls to this endpoint (scheme, host, port, path)")
+    p.add_argument("--cors-origin", action="append", default=[], metavar="ORIGIN",
+                   help="allow browser pages from ORIGIN (or *) to query (off by default)")
     p.set_defaults(func=_cmd_serve)
 
     p = sub.add_parser("push", help="upload to a triple store (SPARQL Graph Store Protocol)")

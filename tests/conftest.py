@@ -71,3 +71,117 @@ def edit_cell(table: Path, row_id: str, column: str, value: str) -> int:
             table.write_text("\n".join(lines) + "\n", encoding="utf-8")
             return number
     raise KeyError(row_id)
+
+
+# --- `iapo serve` on loopback, started once per test session and shared -------------------
+class Listener:
+    """A loopback HTTP server that records every request it receives (an SSRF tripwire)."""
+
+    def __init__(self) -> None:
+        import http.server
+        import threading
+
+        hits: list[str] = []
+        self.hits = hits
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def _answer(self) -> None:
+                hits.append(self.path)
+                length = int(self.headers.get("content-length") or 0)
+                self.rfile.read(length)
+                body = (b'{"head":{"vars":["x"]},"results":{"bindings":[{"x":{"type":"literal",'
+                        b'"value":"from the listener"}}]}}')
+                self.send_response(200)
+                self.send_header("Content-Type", "application/sparql-results+json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            do_GET = do_POST = _answer  # noqa: N815 (the names http.server calls)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def free_port() -> int:
+    """A TCP port on loopback that nothing listens on right now."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_endpoint(*options: str) -> tuple[object, str]:
+    """Start ``iapo serve`` with ``options`` on a free port; return (process, base URL)."""
+    import subprocess
+    import sys
+    import tempfile
+    import time
+    import urllib.request
+
+    port = free_port()
+    # a file, not a pipe: a chatty server never blocks on it; it lives as long as the server
+    log = tempfile.TemporaryFile()  # noqa: SIM115
+    process = subprocess.Popen([sys.executable, "-m", "iapontology.cli", "serve", "--port",
+                                str(port), *options],
+                               stdout=subprocess.DEVNULL, stderr=log)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        if process.poll() is not None:
+            log.seek(0)
+            raise RuntimeError(log.read().decode(errors="replace"))
+        try:
+            with urllib.request.urlopen(base + "/health", timeout=2):
+                return process, base
+        except OSError:
+            time.sleep(0.2)
+    process.kill()
+    raise TimeoutError(base)
+
+
+def stop_endpoint(process) -> None:
+    """Stop a server started by :func:`start_endpoint`."""
+    process.terminate()
+    try:
+        process.wait(10)
+    except Exception:
+        process.kill()
+        process.wait(10)
+
+
+@pytest.fixture(scope="session")
+def endpoint():
+    """``iapo serve`` with small limits and no SERVICE allow-list (workers off the network)."""
+    process, base = start_endpoint("--timeout", "3", "--max-rows", "200", "--workers", "2",
+                                   "--per-client", "4", "--max-request-bytes", "65536",
+                                   "--max-memory-mb", "300")
+    yield base
+    stop_endpoint(process)
+
+
+@pytest.fixture(scope="session")
+def listener():
+    """A loopback listener for SERVICE calls."""
+    tripwire = Listener()
+    yield tripwire
+    tripwire.close()
+
+
+@pytest.fixture(scope="session")
+def federating_endpoint(listener: Listener):
+    """``iapo serve`` whose allow-list holds one path of the listener."""
+    allowed = f"http://127.0.0.1:{listener.port}/allowed"
+    process, base = start_endpoint("--timeout", "5", "--workers", "2", "--per-client", "8",
+                                   "--allow-service", allowed)
+    yield base, allowed
+    stop_endpoint(process)
