@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from iapontology import __version__
@@ -111,10 +113,8 @@ def _cmd_check(args: argparse.Namespace) -> int:
     if not path.exists():
         return _fail(f"{path} does not exist")
     try:
-        if not args.no_reasoner:
-            _progress("running the OWL API and the HermiT reasoner (Java) ...")
         report = quality_report(path, owlapi=not args.no_owlapi, reasoner=not args.no_reasoner,
-                                follow_imports=args.follow_imports)
+                                follow_imports=args.follow_imports, progress=_progress)
     except (OwlApiUnavailable, ReasonerUnavailable, OwlApiError, ReasonerError) as error:
         return _fail(str(error))
     except (ValueError, OSError) as error:  # refused input (DTD, size, nesting), parse errors
@@ -254,6 +254,23 @@ def _add_max_file_bytes(p: argparse.ArgumentParser) -> None:
                         "IAPO_MAX_FILE_BYTES)")
 
 
+@contextlib.contextmanager
+def _limit_file_size(max_bytes: int | None) -> Iterator[None]:
+    """Set ``IAPO_MAX_FILE_BYTES`` (read by the input guard) for one command, then restore it."""
+    if max_bytes is None:
+        yield
+        return
+    before = os.environ.get("IAPO_MAX_FILE_BYTES")
+    os.environ["IAPO_MAX_FILE_BYTES"] = str(max_bytes)
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ["IAPO_MAX_FILE_BYTES"]
+        else:
+            os.environ["IAPO_MAX_FILE_BYTES"] = before
+
+
 def make_parser() -> argparse.ArgumentParser:
     """The argument parser of ``iapo`` (exposed for the docs)."""
     parser = _Parser(
@@ -323,12 +340,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         from iapontology.paths import DEFAULT_OUTPUT_DIR
 
         args.out = str(DEFAULT_OUTPUT_DIR)
-    if getattr(args, "max_file_bytes", None):
-        import os
-
-        os.environ["IAPO_MAX_FILE_BYTES"] = str(args.max_file_bytes)
     try:
-        return args.func(args)
+        with _limit_file_size(getattr(args, "max_file_bytes", None)):
+            return args.func(args)
     except KeyboardInterrupt:
         return _fail("interrupted", 130)
     except Exception as error:  # the promise: one line and exit 2, never a traceback

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -69,7 +70,8 @@ def run_report_checks(graph: rdflib.Graph) -> list[Finding]:
 
 
 def quality_report(
-    owl_file: Path, owlapi: bool = True, reasoner: bool = True, follow_imports: bool = False
+    owl_file: Path, owlapi: bool = True, reasoner: bool = True, follow_imports: bool = False,
+    progress: Callable[[str], None] = lambda _: None,
 ) -> QualityReport:
     """Check one OWL file: report checks, then the OWL API (DL profile), then HermiT.
 
@@ -79,6 +81,10 @@ def quality_report(
     """
     graph = load_graph([owl_file], relation_view=False)
     report = QualityReport(owl_file, run_report_checks(graph))
+    if owlapi or reasoner:
+        tools = " and ".join(t for t, on in (("the OWL API", owlapi),
+                                             ("the HermiT reasoner", reasoner)) if on)
+        progress(f"running {tools} (Java) ...")
     if owlapi:
         report.owlapi = check_with_owlapi(owl_file, follow_imports=follow_imports)
     if reasoner:

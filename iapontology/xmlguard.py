@@ -195,6 +195,16 @@ _DECLARATION_ANYWHERE = re.compile(r"<!\s*(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 _OVERLAP = 16
 
 
+#: Bytes that may stand in UTF-8 text (control characters other than tab, LF, CR may not).
+_ALLOWED_BYTES = bytes(range(0x20, 0x100)) + b"\t\n\r"
+
+
+def _has_bad_char(text: str) -> bool:
+    """Whether ``text`` has a character XML forbids (a fast test; the regex finds where)."""
+    return bool(text.encode("utf-8").translate(None, _ALLOWED_BYTES)
+                or "\ufffe" in text or "\uffff" in text)
+
+
 class _Scanner:
     """A streaming, linear-time walk over decoded XML text (see the module docstring)."""
 
@@ -229,7 +239,7 @@ class _Scanner:
 
     def feed(self, text: str, final: bool = False) -> None:
         """Scan the next piece of decoded text; ``final`` for the last piece."""
-        bad = _NOT_XML_CHAR.search(text)
+        bad = _NOT_XML_CHAR.search(text) if _has_bad_char(text) else None
         if bad:
             self.buf += text[: bad.start()]
             raise self.refuse(len(self.buf), f"character U+{ord(bad.group()):04X} is not "
