@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import random
 import stat
 import xml.parsers.expat
 from pathlib import Path
@@ -20,6 +21,7 @@ import pytest
 import rdflib
 
 import iapontology as iapo
+from iapontology import xmlguard
 from iapontology.cli import main
 from iapontology.graph import load_graph
 from iapontology.paths import QUERY_GRAPH_FILE
@@ -310,3 +312,91 @@ def test_the_built_release_files_pass(fresh_build: Path) -> None:
     for name in ("iapo.owl", "iapo-base.owl", "iapo-full.owl"):
         scan = scan_xml(fresh_build / name)
         assert scan.encoding == "utf-8" and scan.elements > 10_000
+
+
+# --- the same verdicts whatever the block size: every token cut at every place ------------
+
+def _verdict(path: Path) -> str:
+    try:
+        scan = scan_xml(path)
+    except RefusedInput as refused:
+        return str(refused)
+    return f"ok {scan.elements} {scan.max_depth}"
+
+
+def _random_document(rng: random.Random, depth: int = 0) -> str:
+    """A random well-formed element: attributes with awkward values, text, references,
+    comments, CDATA, processing instructions, self-closing and nested children."""
+    name = rng.choice(["a", "rdf:Description", "ex:p", "\u00e9l\u00e9ment", "x-1.y"])
+    values = ["", ">", "/", "/>", "it's", 'say "hi"', "a > b / c", "\u4e2d"]
+    attributes = ""
+    for index in range(rng.randrange(3)):
+        value = rng.choice(values)
+        quote = "'" if "'" not in value and ('"' in value or rng.random() < 0.5) else '"'
+        attributes += f"{rng.choice([' ', chr(10), chr(9) + ' '])}k{index}={quote}{value}{quote}"
+    if depth > 4 or rng.random() < 0.25:
+        return f"<{name}{attributes}{rng.choice(['', ' '])}/>"
+    parts = []
+    for _ in range(rng.randrange(4)):
+        parts.append(rng.choice([
+            "text &amp; more &#60; \u00e9",
+            "<!-- a <comment> with > and - -->",
+            "<![CDATA[ <raw> & ]] > ]]>",
+            "<?target data ? > ?>",
+            "\n  ",
+        ]) if rng.random() < 0.5 else _random_document(rng, depth + 1))
+    return f"<{name}{attributes}>{''.join(parts)}</{name}{rng.choice(['', ' ', chr(10)])}>"
+
+
+@pytest.fixture()
+def block(monkeypatch: pytest.MonkeyPatch):
+    """Set the scanner's block size (bytes read at a time)."""
+    def set_size(size: int) -> None:
+        monkeypatch.setattr(xmlguard, "_CHUNK", size)
+    return set_size
+
+
+def test_random_well_formed_documents_pass_at_every_block_size(tmp_path: Path, block) -> None:
+    rng = random.Random(11)
+    path = tmp_path / "random.xml"
+    for number in range(150):
+        text = '<?xml version="1.0"?>\n' * (number % 2) + _random_document(rng)
+        data = text.encode("utf-8")
+        assert expat_accepts(data), text
+        path.write_bytes(data)
+        verdicts = set()
+        for size in (1, 2, 3, 5, 8, 13, 1 << 20):
+            block(size)
+            verdicts.add(_verdict(path))
+        assert len(verdicts) == 1 and verdicts.pop().startswith("ok"), text
+
+
+def test_mutated_documents_get_one_verdict_at_every_block_size(tmp_path: Path, block) -> None:
+    # broken documents: whatever the guard says, it says it the same way for every block
+    # size, and it never refuses what expat accepts
+    rng = random.Random(12)
+    path = tmp_path / "mutated.xml"
+    for _ in range(300):
+        text = _random_document(rng)
+        at = rng.randrange(len(text) + 1)
+        mutated = rng.choice([text[:at] + rng.choice("<>\"'/&!?-[]") + text[at:],
+                              text[:at] + text[at + 1:], text[:at]])
+        data = mutated.encode("utf-8")
+        path.write_bytes(data)
+        verdicts = set()
+        for size in (1, 3, 7, 1 << 20):
+            block(size)
+            verdicts.add(_verdict(path))
+        assert len(verdicts) == 1, (mutated, verdicts)
+        if expat_accepts(data):
+            assert verdicts.pop().startswith("ok"), mutated
+
+
+@pytest.mark.parametrize("text", [t for t in WELL_FORMED if len(t) < 10_000])
+def test_well_formed_documents_pass_at_every_block_size(tmp_path: Path, block,
+                                                        text: str) -> None:
+    path = tmp_path / "ok.xml"
+    path.write_bytes(text.encode("utf-8"))
+    for size in (1, 2, 3, 4, 7):
+        block(size)
+        assert _verdict(path).startswith("ok"), size
