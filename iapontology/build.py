@@ -89,6 +89,8 @@ def build(
     every case ``out_dir`` is left exactly as it was.
     """
     started = time.perf_counter()
+    if out_dir.exists() and not out_dir.is_dir():
+        raise BuildError(f"{out_dir} is not a folder; nothing was written")
     progress(f"checking the source tables in {knowledge_dir}")
     knowledge = load_knowledge(knowledge_dir)
     progress(f"assembling {len(knowledge.terms)} terms with Owlready2")

@@ -233,8 +233,8 @@ class _Parser(argparse.ArgumentParser):
     """argparse, but a usage error is one ``iapo: error:`` line and exit code 2."""
 
     def error(self, message: str):
-        print(f"iapo: error: {self.prog.removeprefix('iapo ')}: {message} "
-              f"(see `{self.prog} --help`)", file=sys.stderr)
+        command = "" if self.prog == "iapo" else f"{self.prog.removeprefix('iapo ')}: "
+        print(f"iapo: error: {command}{message} (see `{self.prog} --help`)", file=sys.stderr)
         sys.exit(EXIT_BAD_INPUT)
 
 

@@ -400,3 +400,35 @@ def test_well_formed_documents_pass_at_every_block_size(tmp_path: Path, block,
     for size in (1, 2, 3, 4, 7):
         block(size)
         assert _verdict(path).startswith("ok"), size
+
+
+# --- every failure of every command: one line, exit 2 ----------------------------------------
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["check", "--bogus"], "unrecognized arguments: --bogus"),
+    ([], "the following arguments are required: command"),
+    (["query", "--format", "xml", "x"], "query: argument --format: invalid choice"),
+    (["check", "--max-file-bytes", "0", "x.owl"], "must be positive"),
+    (["check", "{tmp}/missing.owl"], "does not exist"),
+    (["check", "{tmp}/notes.txt"], "unknown RDF file type '.txt'"),
+    (["diff", "{tmp}/laughs.owl", "{tmp}/laughs.owl"], "entity declaration"),
+    (["check", "--no-owlapi", "--no-reasoner", "{tmp}/cut.owl"], "is never closed"),
+    (["build", "--out", "{tmp}/notes.txt"], "is not a folder; nothing was written"),
+    (["query", "--file", "{tmp}/missing.rq"], "No such file"),
+])
+def test_every_failure_is_one_line_and_exit_2(tmp_path: Path, argv: list[str], message: str,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "notes.txt").write_text("notes\n", encoding="utf-8")
+    (tmp_path / "laughs.owl").write_bytes(encode(document(PAYLOADS["laughs"], "prolog"),
+                                                 "utf-8", False, True))
+    (tmp_path / "cut.owl").write_bytes(encode(document("", "prolog"), "utf-8", False, True)[:-30])
+    before = listing(tmp_path)
+    try:
+        code = main([arg.replace("{tmp}", str(tmp_path)) for arg in argv])
+    except SystemExit as exited:  # argparse's usage errors, reported by iapo's own parser
+        code = exited.code
+    out, err = capsys.readouterr()
+    assert code == 2, err
+    assert out == "" and err.count("\n") == 1 and err.startswith("iapo: error: "), err
+    assert message in err, err
+    assert listing(tmp_path) == before
