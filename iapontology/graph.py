@@ -96,9 +96,9 @@ def parse_file(graph: rdflib.Graph, path: Path) -> rdflib.Graph:
                             publicID=path.resolve().as_uri())
                 return graph
         graph.parse(str(path), format=parser)
+    except RefusedInput:
+        raise
     except (SyntaxError, ValueError, OSError) as error:
-        if isinstance(error, RefusedInput):
-            raise
         raise ValueError(f"{path}: {error}") from error
     return graph
 

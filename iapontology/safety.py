@@ -1,9 +1,8 @@
-"""Guards for input from outside: RDF/XML entity tricks, SPARQL Update and SERVICE calls."""
+"""Guards for input from outside: SPARQL Update and SERVICE calls (files: :mod:`xmlguard`)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from pathlib import Path
 
 from rdflib import URIRef
 
@@ -14,18 +13,6 @@ class RefusedInput(ValueError):
     def __init__(self, message: str, status: int = 400):
         super().__init__(message)
         self.status = status
-
-
-def reject_xml_entities(path: Path) -> None:
-    """Refuse an XML file with a DTD or entity declarations anywhere, in any encoding.
-
-    Internal entities can expand exponentially ("billion laughs") and external ones can read
-    local files or call out to the network (XXE); RDF/XML never needs either. The whole file
-    is read (see :func:`iapontology.xmlguard.scan_xml`, which also bounds size and nesting).
-    """
-    from iapontology.xmlguard import scan_xml  # imports this module
-
-    scan_xml(path)
 
 
 def check_read_only_query(sparql: str, allowed_services: Iterable[str] = ()) -> None:

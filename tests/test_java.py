@@ -10,6 +10,7 @@ connection unless ``--follow-imports`` is given.
 from __future__ import annotations
 
 import http.server
+import json
 import os
 import shutil
 import stat
@@ -241,3 +242,14 @@ def test_a_failing_java_leaves_the_build_output_as_it_was(
     assert "HermiT failed" in line and "nothing written" in line
     assert {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in out.iterdir()} == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["ontology", "shims"]
+
+
+def test_a_remote_json_ld_context_is_not_fetched(tmp_path: Path, listener: dict) -> None:
+    from iapontology.graph import load_graph
+
+    path = tmp_path / "remote-context.jsonld"
+    document = {"@context": listener["iri"], "@id": "http://example.org/s", "name": "x"}
+    path.write_text(json.dumps(document), encoding="utf-8")
+    with pytest.raises(ValueError, match="remote context"):
+        load_graph([path], relation_view=False)
+    assert listener["seen"] == []
