@@ -21,7 +21,7 @@ import pytest
 import rdflib
 
 import iapontology as iapo
-from iapontology import xmlguard
+from iapontology import reasoner, xmlguard
 from iapontology.cli import main
 from iapontology.graph import load_graph
 from iapontology.paths import QUERY_GRAPH_FILE
@@ -64,7 +64,15 @@ def spies(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, object]:
         return real_parse(self, source, *args, **kwargs)
 
     monkeypatch.setattr(rdflib.Graph, "parse", recording_parse)
-    return {"parsed": parsed, "java_log": log}
+    reasoned: list[list[str]] = []
+    real_session = reasoner._run_in_own_session
+
+    def recording_session(command, *args, **kwargs):
+        reasoned.append(command)
+        return real_session(command, *args, **kwargs)
+
+    monkeypatch.setattr(reasoner, "_run_in_own_session", recording_session)
+    return {"parsed": parsed, "java_log": log, "owlready2": reasoned}
 
 
 def listing(folder: Path) -> dict[str, tuple[int, int]]:
@@ -93,6 +101,7 @@ def assert_refused_everywhere(path: Path, reason: str, spies: dict,
         iapo.graph(path)
     assert parsed_besides_the_shipped_graph(spies) == [], "rdflib/Oxigraph got a refused file"
     assert not spies["java_log"].exists(), "Java was started for a refused file"
+    assert spies["owlready2"] == [], "Owlready2 (HermiT) was given a refused file"
     assert listing(folder) == before, "something was written"
 
 
@@ -106,6 +115,8 @@ def test_the_spies_see_an_accepted_file(tmp_path: Path, spies: dict,
     errors = [line for line in err.splitlines() if line.startswith("iapo: error:")]
     assert len(errors) == 1 and "shim javac" in errors[0] and "Traceback" not in err, err
     assert spies["parsed"] and spies["java_log"].exists()
+    assert main(["check", "--no-owlapi", str(path)]) == 2  # HermiT's child runs the fake java
+    assert "shim java" in capsys.readouterr().err and spies["owlready2"]
 
 
 def test_billion_laughs_after_a_1_mib_comment(tmp_path: Path, spies: dict,
@@ -137,6 +148,7 @@ def test_unterminated_comment_of_200_mb(tmp_path: Path, spies: dict,
     err = capsys.readouterr().err
     assert err == f"iapo: error: {path}:4:1: the comment opened at 3:1 is never closed\n"
     assert parsed_besides_the_shipped_graph(spies) == [] and not spies["java_log"].exists()
+    assert spies["owlready2"] == []
 
 
 def test_size_limit_is_configurable(tmp_path: Path, spies: dict,
