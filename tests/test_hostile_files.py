@@ -444,3 +444,25 @@ def test_every_failure_is_one_line_and_exit_2(tmp_path: Path, argv: list[str], m
     assert out == "" and err.count("\n") == 1 and err.startswith("iapo: error: "), err
     assert message in err, err
     assert listing(tmp_path) == before
+
+
+def test_latin1_and_ascii_files_are_read_in_their_encoding(tmp_path: Path) -> None:
+    path = tmp_path / "latin1.owl"
+    text = document("", "prolog").replace(RDF_BODY, RDF_BODY.replace(
+        " \u2014 \U0001f9ec", ""))
+    path.write_bytes(text.replace("{encoding}", "ISO-8859-1").encode("latin-1"))
+    assert scan_xml(path).encoding == "latin-1"
+    loaded = load_graph([path], relation_view=False)
+    assert "caf\u00e9" in {str(o) for o in loaded.objects()}
+    path.write_bytes(text.replace("{encoding}", "US-ASCII").encode("latin-1"))
+    with pytest.raises(RefusedInput, match="not valid ASCII"):
+        scan_xml(path)
+
+
+def test_the_depth_limit_is_configurable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = deep_nesting(tmp_path / "deep.owl", 40)
+    assert scan_xml(path).max_depth == 41
+    monkeypatch.setenv("IAPO_MAX_XML_DEPTH", "40")
+    with pytest.raises(RefusedInput, match="nested deeper than 40"):
+        load_graph([path], relation_view=False)
+    assert scan_xml(path, FileLimits(max_depth=41)).max_depth == 41
