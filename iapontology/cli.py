@@ -54,8 +54,10 @@ def _cmd_build(args: argparse.Namespace) -> int:
         for problem in error.problems:
             print(problem, file=sys.stderr)
         return _fail(f"{len(error.problems)} problem(s) in the source tables; nothing written")
-    except (BuildError, ReasonerError, ReasonerUnavailable) as error:
-        return _fail(f"{error}; nothing written" if "nothing" not in str(error) else str(error))
+    except BuildError as error:  # its message says that nothing was written
+        return _fail(str(error))
+    except (ReasonerError, ReasonerUnavailable) as error:
+        return _fail(f"{error}; nothing was written")
     print(f"built {report.triples} triples (+{report.relation_triples} relation-graph triples)")
     return 0
 

@@ -8,6 +8,7 @@ triples Oxigraph read from the file, behind the same input guard, without the im
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -94,14 +95,20 @@ def _run_in_own_session(command: list[str], env: dict[str, str],
         try:
             out, err = child.communicate(timeout=seconds)
         except subprocess.TimeoutExpired:
-            os.killpg(child.pid, signal.SIGKILL)
+            _kill_session(child.pid)
             child.communicate()
             raise ReasonerError(
                 f"HermiT did not finish within {seconds:g} s (IAPO_JAVA_TIMEOUT)") from None
         finally:
             if child.poll() is None:  # interrupted: take the Java process down with it
-                os.killpg(child.pid, signal.SIGKILL)
+                _kill_session(child.pid)
     return subprocess.CompletedProcess(command, child.returncode, out, err)
+
+
+def _kill_session(pid: int) -> None:
+    """Kill the child and everything in its session (the Java process it started)."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(pid, signal.SIGKILL)
 
 
 def _write_without_imports(owl_file: Path, target: Path) -> None:
