@@ -37,6 +37,7 @@ bench: setup                    ## run the benchmarks; results land in benchmark
 	$(BIN)/python benchmarks/query_speed.py
 	$(BIN)/python benchmarks/scale.py
 	$(BIN)/python benchmarks/load.py
+	$(BIN)/python benchmarks/hostile_files.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info

@@ -1,8 +1,11 @@
 """``iapo build``: curated tables -> Owlready2 ontology -> release files, checked by HermiT.
 
-The build is all-or-nothing: tables are checked first, every file is produced in memory,
-HermiT classifies a temporary copy, and only then are the files renamed into place. A bad row
-or a failed reasoner check leaves the previous files in the output folder untouched.
+The build is all-or-nothing: tables are checked first, the whole release set is written to a
+temporary folder beside the output folder, HermiT classifies the ``iapo.owl`` written there,
+and only when every check has passed are the files renamed into the output folder (and a
+release file this build did not make, such as ``iapo-full.owl`` without the reasoner, is
+removed). A bad row, a failed reasoner check or a Java failure leaves the output folder
+exactly as it was.
 
 The release set: ``iapo.owl`` (primary, RDF/XML), ``iapo-base.owl``, ``iapo-full.owl`` (with
 HermiT's inferred hierarchy; written only when the reasoner runs), ``iapo.ttl``, ``iapo.json``
@@ -12,7 +15,6 @@ relation-graph view, for fast loading).
 
 from __future__ import annotations
 
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -42,11 +44,17 @@ from iapontology.relation_graph import relation_triples
 from iapontology.serialise import (
     flat_rdfxml_text,
     ntriples_text,
+    publish,
     rdfxml_text,
+    staging_folder,
     turtle_text,
     with_inferred_parents,
-    write_atomically,
+    write_file,
 )
+
+#: Every file a build may write; a build removes those of them it did not write this time.
+RELEASE_FILES = (PRIMARY_FILE, BASE_FILE, FULL_FILE, TURTLE_FILE, JSON_FILE, OBO_FILE,
+                 SSSOM_FILE, QUERY_GRAPH_FILE)
 
 
 class BuildError(RuntimeError):
@@ -88,10 +96,14 @@ def build(
 ) -> BuildReport:
     """Build the release files from the tables in ``knowledge_dir`` into ``out_dir``.
 
-    Raises :class:`~iapontology.tables.CurationError` for bad rows and :class:`BuildError`
-    when HermiT finds the ontology inconsistent or a class unsatisfiable.
+    Raises :class:`~iapontology.tables.CurationError` for bad rows, :class:`BuildError`
+    when HermiT finds the ontology inconsistent or a class unsatisfiable, and
+    :class:`~iapontology.reasoner.ReasonerError` when HermiT fails or runs out of time; in
+    every case ``out_dir`` is left exactly as it was.
     """
     started = time.perf_counter()
+    if out_dir.exists() and not out_dir.is_dir():
+        raise BuildError(f"{out_dir} is not a folder; nothing was written")
     progress(f"checking the source tables in {knowledge_dir}")
     knowledge = load_knowledge(knowledge_dir)
     progress(f"assembling {len(knowledge.terms)} terms with Owlready2")
@@ -119,34 +131,31 @@ def build(
                          "nothing was written")
     progress(f"report: {summary(report.findings)}")
 
-    if reason:
-        progress("running the HermiT reasoner (Java) to check consistency ...")
-        with tempfile.TemporaryDirectory() as scratch:
-            draft = Path(scratch) / PRIMARY_FILE
-            draft.write_text(owl_text, encoding="utf-8")
-            report.reasoner = run_hermit(draft)
-        if not report.reasoner.consistent:
-            raise BuildError("HermiT: the ontology is inconsistent; nothing was written")
-        if report.reasoner.unsatisfiable:
-            names = ", ".join(report.reasoner.unsatisfiable)
-            raise BuildError(f"HermiT: unsatisfiable classes: {names}; nothing was written")
-        progress(f"HermiT: consistent, no unsatisfiable class ({report.reasoner.seconds:.1f} s)")
-
     meta = knowledge.metadata["ontology"]
-    files = {
-        out_dir / PRIMARY_FILE: owl_text,
-        out_dir / BASE_FILE: flat_rdfxml_text(base_graph(graph)),
-        out_dir / TURTLE_FILE: turtle_text(graph),
-        out_dir / JSON_FILE: obographs_json(graph, meta["iri"], version_iri(meta)),
-        out_dir / OBO_FILE: obo_text(graph, version_iri(meta)),
-        out_dir / SSSOM_FILE: sssom_text(graph, meta),
-        out_dir / QUERY_GRAPH_FILE: ntriples_text(query_graph),
-    }
-    if report.reasoner is not None:
-        full = with_inferred_parents(graph, report.reasoner.inferred)
-        files[out_dir / FULL_FILE] = flat_rdfxml_text(full)
-    write_atomically(files)
-    report.files = list(files)
+    with staging_folder(out_dir) as stage:
+        write_file(stage / PRIMARY_FILE, owl_text)
+        if reason:
+            progress("running the HermiT reasoner (Java) to check consistency ...")
+            report.reasoner = run_hermit(stage / PRIMARY_FILE)
+            if not report.reasoner.consistent:
+                raise BuildError("HermiT: the ontology is inconsistent; nothing was written")
+            if report.reasoner.unsatisfiable:
+                names = ", ".join(report.reasoner.unsatisfiable)
+                raise BuildError(f"HermiT: unsatisfiable classes: {names}; nothing was written")
+            progress(f"HermiT: consistent, no unsatisfiable class "
+                     f"({report.reasoner.seconds:.1f} s)")
+            full = with_inferred_parents(graph, report.reasoner.inferred)
+            write_file(stage / FULL_FILE, flat_rdfxml_text(full))
+        for name, text in (
+            (BASE_FILE, flat_rdfxml_text(base_graph(graph))),
+            (TURTLE_FILE, turtle_text(graph)),
+            (JSON_FILE, obographs_json(graph, meta["iri"], version_iri(meta))),
+            (OBO_FILE, obo_text(graph, version_iri(meta))),
+            (SSSOM_FILE, sssom_text(graph, meta)),
+            (QUERY_GRAPH_FILE, ntriples_text(query_graph)),
+        ):
+            write_file(stage / name, text)
+        report.files = publish(stage, out_dir, RELEASE_FILES)
     report.seconds = time.perf_counter() - started
-    progress(f"wrote {', '.join(str(p) for p in files)} in {report.seconds:.1f} s")
+    progress(f"wrote {', '.join(str(p) for p in report.files)} in {report.seconds:.1f} s")
     return report

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from iapontology import __version__
 
+#: Every failure of every command: one ``iapo: error: ...`` line on stderr.
 EXIT_BAD_INPUT = 2
+#: Only ``iapo check``'s verdict FAIL (the report itself is on stdout).
 EXIT_FAILED = 1
 
 #: The questions ``iapo examples`` answers after a build: (named query, parameters).
@@ -43,6 +47,7 @@ def _progress(message: str) -> None:
 
 def _cmd_build(args: argparse.Namespace) -> int:
     from iapontology.build import BuildError, build
+    from iapontology.reasoner import ReasonerError, ReasonerUnavailable
     from iapontology.tables import CurationError
 
     try:
@@ -51,8 +56,10 @@ def _cmd_build(args: argparse.Namespace) -> int:
         for problem in error.problems:
             print(problem, file=sys.stderr)
         return _fail(f"{len(error.problems)} problem(s) in the source tables; nothing written")
-    except BuildError as error:
-        return _fail(str(error), EXIT_FAILED)
+    except BuildError as error:  # its message says that nothing was written
+        return _fail(str(error))
+    except (ReasonerError, ReasonerUnavailable) as error:
+        return _fail(f"{error}; nothing was written")
     from iapontology.quality import summary
 
     print(f"built {report.triples} triples (+{report.relation_triples} relation-graph triples)")
@@ -98,16 +105,16 @@ def _cmd_query(args: argparse.Namespace) -> int:
     except Exception as error:  # a remote endpoint's own errors (HTTP, parsing)
         if not args.endpoint:
             raise
-        return _fail(f"{args.endpoint}: {str(error).splitlines()[0]}", EXIT_FAILED)
+        return _fail(f"{args.endpoint}: {str(error).splitlines()[0]}")
     sys.stdout.write(format_rows(rows, args.format, g))
     return 0
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    from iapontology.owlapi import OwlApiUnavailable
+    from iapontology.owlapi import OwlApiError, OwlApiUnavailable
     from iapontology.paths import PRIMARY_FILE, bundled_ontology_dir
     from iapontology.quality import quality_report, report_tsv
-    from iapontology.reasoner import ReasonerUnavailable
+    from iapontology.reasoner import ReasonerError, ReasonerUnavailable
 
     path = Path(args.file) if args.file else bundled_ontology_dir() / PRIMARY_FILE
     if not path.exists():
@@ -115,12 +122,11 @@ def _cmd_check(args: argparse.Namespace) -> int:
     if args.report and (Path(args.report).is_dir() or not Path(args.report).parent.is_dir()):
         return _fail(f"--report {args.report}: not a file in an existing folder")
     try:
-        if not args.no_reasoner:
-            _progress("running the OWL API and the HermiT reasoner (Java) ...")
-        report = quality_report(path, owlapi=not args.no_owlapi, reasoner=not args.no_reasoner)
-    except (OwlApiUnavailable, ReasonerUnavailable) as error:
-        return _fail(str(error), EXIT_FAILED)
-    except ValueError as error:  # includes refused entity declarations and parse errors
+        report = quality_report(path, owlapi=not args.no_owlapi, reasoner=not args.no_reasoner,
+                                follow_imports=args.follow_imports, progress=_progress)
+    except (OwlApiUnavailable, ReasonerUnavailable, OwlApiError, ReasonerError) as error:
+        return _fail(str(error))
+    except (ValueError, OSError) as error:  # refused input (DTD, size, nesting), parse errors
         return _fail(str(error).splitlines()[0])
     print(f"file: {path}")
     if report.owlapi is not None:
@@ -140,6 +146,9 @@ def _cmd_check(args: argparse.Namespace) -> int:
                   f"{counts.get('annotated-axioms', 0)} with axiom annotations)")
             for violation in owlapi.violations:
                 print(f"  violation: {violation}")
+        for iri in owlapi.imports_not_loaded:
+            hint = "" if args.follow_imports else " (not followed; see --follow-imports)"
+            print(f"owl:imports {iri}: not loaded{hint}")
     if report.reasoner is not None:
         reasoner = report.reasoner
         verdict = "consistent" if reasoner.consistent else "INCONSISTENT"
@@ -201,7 +210,7 @@ def _cmd_push(args: argparse.Namespace) -> int:
     try:
         sent = push(args.endpoint, args.graph)
     except RemoteError as error:
-        return _fail(str(error), EXIT_FAILED)
+        return _fail(str(error))
     target = args.graph or "the default graph"
     print(f"uploaded {sent} bytes (ontology + relation-graph view) to {target} "
           f"at {args.endpoint}")
@@ -216,7 +225,7 @@ def _cmd_diff(args: argparse.Namespace) -> int:
             return _fail(f"{path} does not exist")
     try:
         result = diff_releases(Path(args.old), Path(args.new))
-    except ValueError as error:
+    except (ValueError, OSError) as error:
         return _fail(str(error).splitlines()[0])
     sys.stdout.write(result.as_json() if args.format == "json" else result.as_text())
     return 0
@@ -255,9 +264,51 @@ def _cmd_examples(args: argparse.Namespace) -> int:
     return 0
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one ``iapo: error:`` line and exit code 2."""
+
+    def error(self, message: str):
+        command = "" if self.prog == "iapo" else f"{self.prog.removeprefix('iapo ')}: "
+        print(f"iapo: error: {command}{message} (see `{self.prog} --help`)", file=sys.stderr)
+        sys.exit(EXIT_BAD_INPUT)
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be positive: {text!r}")
+    return value
+
+
+def _add_max_file_bytes(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--max-file-bytes", type=_positive_int, metavar="N",
+                   help="refuse input files larger than N bytes (default 512 MiB, or "
+                        "IAPO_MAX_FILE_BYTES)")
+
+
+@contextlib.contextmanager
+def _limit_file_size(max_bytes: int | None) -> Iterator[None]:
+    """Set ``IAPO_MAX_FILE_BYTES`` (read by the input guard) for one command, then restore it."""
+    if max_bytes is None:
+        yield
+        return
+    before = os.environ.get("IAPO_MAX_FILE_BYTES")
+    os.environ["IAPO_MAX_FILE_BYTES"] = str(max_bytes)
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ["IAPO_MAX_FILE_BYTES"]
+        else:
+            os.environ["IAPO_MAX_FILE_BYTES"] = before
+
+
 def make_parser() -> argparse.ArgumentParser:
     """The argument parser of ``iapo`` (exposed for the docs)."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="iapo", description="Build, check and query the IAP ontology (iapontology)."
     )
     parser.add_argument("--version", action=_VersionAction, nargs=0,
@@ -310,12 +361,16 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-reasoner", action="store_true", help="skip the HermiT check")
     p.add_argument("--report", metavar="FILE",
                    help="write every finding to FILE as TSV in ROBOT's columns")
+    p.add_argument("--follow-imports", action="store_true",
+                   help="load the file's owl:imports (over the network); off by default")
+    _add_max_file_bytes(p)
     p.set_defaults(func=_cmd_check)
 
     p = sub.add_parser("diff", help="what changed between two releases")
     p.add_argument("old", help="the older release (OWL, Turtle, N-Triples)")
     p.add_argument("new", help="the newer release")
     p.add_argument("--format", choices=("text", "json"), default="text")
+    _add_max_file_bytes(p)
     p.set_defaults(func=_cmd_diff)
 
     p = sub.add_parser("examples", help="answer the example questions from the built ontology")
@@ -332,9 +387,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         args.out = str(DEFAULT_OUTPUT_DIR)
     try:
-        return args.func(args)
+        with _limit_file_size(getattr(args, "max_file_bytes", None)):
+            return args.func(args)
     except KeyboardInterrupt:
         return _fail("interrupted", 130)
+    except Exception as error:  # the promise: one line and exit 2, never a traceback
+        text = str(error).strip().splitlines()
+        return _fail(f"{type(error).__name__}: {text[0] if text else 'no message'}")
 
 
 if __name__ == "__main__":

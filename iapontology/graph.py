@@ -18,7 +18,8 @@ from rdflib.term import Identifier, Node
 from iapontology.identifiers import IAPO_NAMESPACE, OBO
 from iapontology.paths import QUERY_GRAPH_FILE, bundled_ontology_dir
 from iapontology.relation_graph import add_relation_view
-from iapontology.safety import reject_xml_entities
+from iapontology.safety import RefusedInput
+from iapontology.xmlguard import check_size, scan_xml, utf8_bytes
 
 #: Prefixes bound in every query (and used when printing IRIs).
 PREFIXES: dict[str, str] = {
@@ -78,33 +79,28 @@ def new_graph() -> rdflib.Graph:
 def parse_file(graph: rdflib.Graph, path: Path) -> rdflib.Graph:
     """Parse one RDF file into ``graph`` with Oxigraph's parser (chosen by suffix).
 
-    An RDF/XML file that declares XML entities (entity expansion, external entities) is
-    refused before any parser reads it; a malformed file gives the parser's position.
+    Every file must be under the size limit; an RDF/XML file is first read whole by
+    :func:`~iapontology.xmlguard.scan_xml` (no DTD or entities in any encoding, bounded
+    nesting, well-formed tags, ``file:line:column`` for what it refuses) and Oxigraph is then
+    given exactly the text that was checked.
     """
     parser = _PARSERS.get(path.suffix.lower())
     if parser is None:
         raise ValueError(f"{path}: unknown RDF file type {path.suffix!r}")
-    if parser == "ox-xml":
-        reject_xml_entities(path)
+    check_size(path)
     try:
+        if parser == "ox-xml":
+            scan = scan_xml(path)
+            if scan.encoding != "utf-8":
+                graph.parse(data=utf8_bytes(path, scan), format=parser,
+                            publicID=path.resolve().as_uri())
+                return graph
         graph.parse(str(path), format=parser)
+    except RefusedInput:
+        raise
     except (SyntaxError, ValueError, OSError) as error:
-        where = _xml_position(path) if parser == "ox-xml" else ""
-        raise ValueError(f"{path}{where}: {error}") from error
+        raise ValueError(f"{path}: {error}") from error
     return graph
-
-
-def _xml_position(path: Path) -> str:
-    """``:line:column`` of the first XML well-formedness error, if there is one."""
-    import xml.sax
-
-    try:
-        xml.sax.parse(str(path), xml.sax.ContentHandler())  # entities were refused above
-    except xml.sax.SAXParseException as error:
-        return f":{error.getLineNumber()}:{error.getColumnNumber()}"
-    except Exception:
-        return ""
-    return ""
 
 
 def load_graph(paths: Iterable[Path], relation_view: bool = True) -> rdflib.Graph:

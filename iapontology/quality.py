@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -218,13 +219,23 @@ def summary(findings: list[Finding]) -> str:
 
 
 def quality_report(
-    owl_file: Path, owlapi: bool = True, reasoner: bool = True
+    owl_file: Path, owlapi: bool = True, reasoner: bool = True, follow_imports: bool = False,
+    progress: Callable[[str], None] = lambda _: None,
 ) -> QualityReport:
-    """Check one OWL file: report checks, then the OWL API (DL profile), then HermiT."""
+    """Check one OWL file: report checks, then the OWL API (DL profile), then HermiT.
+
+    The file is read first by the guarded loader (size, DTDs, entities, nesting), so neither
+    Java tool is given a file the guard refused; ``owl:imports`` are followed (over the
+    network) only with ``follow_imports``.
+    """
     graph = load_graph([owl_file], relation_view=False)
     report = QualityReport(owl_file, run_report_checks(graph))
+    if owlapi or reasoner:
+        tools = " and ".join(t for t, on in (("the OWL API", owlapi),
+                                             ("the HermiT reasoner", reasoner)) if on)
+        progress(f"running {tools} (Java) ...")
     if owlapi:
-        report.owlapi = check_with_owlapi(owl_file)
+        report.owlapi = check_with_owlapi(owl_file, follow_imports=follow_imports)
     if reasoner:
-        report.reasoner = run_hermit(owl_file)
+        report.reasoner = run_hermit(owl_file, follow_imports=follow_imports)
     return report

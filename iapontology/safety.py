@@ -1,15 +1,10 @@
-"""Guards for input from outside: RDF/XML entity tricks, SPARQL Update and SERVICE calls."""
+"""Guards for input from outside: SPARQL Update and SERVICE calls (files: :mod:`xmlguard`)."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
-from pathlib import Path
 
 from rdflib import URIRef
-
-_DTD_ENTITY = re.compile(rb"<!ENTITY", re.IGNORECASE)
-_DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
 
 
 class RefusedInput(ValueError):
@@ -18,23 +13,6 @@ class RefusedInput(ValueError):
     def __init__(self, message: str, status: int = 400):
         super().__init__(message)
         self.status = status
-
-
-def reject_xml_entities(path: Path, head_bytes: int = 1 << 20) -> None:
-    """Refuse an XML file whose document type declares entities.
-
-    Internal entities can expand exponentially ("billion laughs") and external ones can read
-    local files or call out to the network (XXE); RDF/XML never needs either, so any
-    ``<!ENTITY`` in the prolog is refused before a parser sees the file.
-    """
-    with path.open("rb") as handle:
-        head = handle.read(head_bytes)
-    doctype = _DOCTYPE.search(head)
-    if doctype and _DTD_ENTITY.search(head, doctype.start()):
-        raise RefusedInput(
-            f"{path}: refusing an XML entity declaration (<!ENTITY>): entity expansion and "
-            "external entities are not allowed in RDF/XML input"
-        )
 
 
 def check_read_only_query(sparql: str, allowed_services: Iterable[str] = ()) -> None:

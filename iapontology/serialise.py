@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import re
+import shutil
+import tempfile
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import owlready2 as owl
@@ -105,24 +110,44 @@ def ntriples_text(graph: rdflib.Graph) -> str:
     return "\n".join(sorted(line for line in lines if line.strip())) + "\n"
 
 
-def write_atomically(files: dict[Path, str]) -> None:
-    """Write every file to a temporary name first, then rename them all into place.
+@contextmanager
+def staging_folder(out_dir: Path) -> Iterator[Path]:
+    """A new, empty folder beside ``out_dir`` (same file system), removed on leaving.
 
-    If anything fails before the renames, the old files are left as they were.
+    The release set is written there whole; :func:`publish` then moves it into ``out_dir``.
+    Whatever goes wrong before that, ``out_dir`` is not touched and the folder is removed.
     """
-    staged: list[tuple[Path, Path]] = []
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.staging-", dir=out_dir.parent))
     try:
-        for target, text in files.items():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            temporary = target.with_name(f".{target.name}.tmp")
-            temporary.write_text(text, encoding="utf-8")
-            staged.append((temporary, target))
-    except BaseException:
-        for temporary, _ in staged:
-            temporary.unlink(missing_ok=True)
-        raise
-    for temporary, target in staged:
-        temporary.replace(target)
+        yield stage
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+
+
+def write_file(path: Path, text: str) -> None:
+    """Write ``text`` as UTF-8 with ``\n`` line ends and flush it to disk."""
+    with path.open("w", encoding="utf-8", newline="\n") as handle:
+        handle.write(text)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def publish(stage: Path, out_dir: Path, release_names: Iterable[str]) -> list[Path]:
+    """Move every file in ``stage`` into ``out_dir``; remove the other ``release_names``.
+
+    Call only when every check has passed. Each file is renamed into place (one step per
+    file, no copy), and a release file the new set does not have (``iapo-full.owl`` after a
+    build without the reasoner) is deleted, so ``out_dir`` never mixes two builds. Files in
+    ``out_dir`` that are not release files are left alone.
+    """
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = sorted(p.name for p in stage.iterdir() if p.is_file())
+    for name in written:
+        os.replace(stage / name, out_dir / name)
+    for name in sorted(set(release_names) - set(written)):
+        (out_dir / name).unlink(missing_ok=True)
+    return [out_dir / name for name in written]
 
 
 def flat_rdfxml_text(graph: rdflib.Graph) -> str:

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
+import pytest
 import rdflib
 from rdflib import OWL, RDF, URIRef
 
-from iapontology.build import build
+from iapontology.build import BuildError, build
 from iapontology.paths import (
     BASE_FILE,
     DEFAULT_OUTPUT_DIR,
@@ -19,6 +24,7 @@ from iapontology.paths import (
     SSSOM_FILE,
     TURTLE_FILE,
 )
+from iapontology.reasoner import ReasonerResult
 from iapontology.serialise import OWLREADY_NAMESPACE, canonical
 
 #: Written by every build; the full file needs the reasoner, so it is checked separately.
@@ -72,3 +78,90 @@ def test_relation_view_is_only_in_the_query_graph(fresh_build: Path) -> None:
     query_graph = rdflib.Graph().parse(fresh_build / QUERY_GRAPH_FILE, format="nt")
     assert (xiap, has_domain, None) not in owl_graph
     assert (xiap, has_domain, URIRef("https://w3id.org/iapo/IAPO_0000011")) in query_graph
+
+
+# --- all-or-nothing builds ------------------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
+    """Every file in ``folder`` with its bytes and modification time."""
+    return {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in sorted(folder.iterdir())}
+
+
+def test_builds_in_processes_with_different_hash_seeds_are_byte_identical(
+        tmp_path: Path, fresh_build: Path) -> None:
+    code = ("import sys; from pathlib import Path; from iapontology.build import build; "
+            "build(Path(sys.argv[1]), reason=True)")
+    children = []
+    for seed in ("1", "4242"):
+        env = {**os.environ, "PYTHONHASHSEED": seed,
+               "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
+        children.append(subprocess.Popen(
+            [sys.executable, "-c", code, str(tmp_path / f"seed-{seed}")], env=env,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
+    for child in children:
+        _, err = child.communicate(timeout=600)
+        assert child.returncode == 0, err[-2000:]
+    first, second = tmp_path / "seed-1", tmp_path / "seed-4242"
+    names = sorted(p.name for p in first.iterdir())
+    assert names == sorted(p.name for p in second.iterdir()) == sorted(
+        (*RELEASE_FILES, FULL_FILE))
+    for name in names:
+        assert (first / name).read_bytes() == (second / name).read_bytes(), name
+        assert (first / name).read_bytes() == (fresh_build / name).read_bytes(), name
+
+
+def test_a_build_without_the_reasoner_leaves_no_file_of_an_earlier_build(
+        tmp_path: Path, fresh_build: Path) -> None:
+    out = tmp_path / "ontology"
+    shutil.copytree(fresh_build, out)
+    (out / "NOTES.txt").write_text("not a release file\n", encoding="utf-8")
+    report = build(out, reason=False)
+    assert not (out / FULL_FILE).exists()
+    assert sorted(p.name for p in report.files) == sorted(RELEASE_FILES)
+    assert sorted(p.name for p in out.iterdir()) == sorted((*RELEASE_FILES, "NOTES.txt"))
+    for name in RELEASE_FILES:
+        assert (out / name).read_bytes() == (fresh_build / name).read_bytes(), name
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ontology"]  # no staging left
+
+
+@pytest.mark.parametrize("verdict", [ReasonerResult(False),
+                                     ReasonerResult(True, ["https://w3id.org/iapo/IAPO_0000104"])])
+def test_a_failing_check_leaves_the_output_exactly_as_it_was(
+        tmp_path: Path, fresh_build: Path, monkeypatch: pytest.MonkeyPatch,
+        verdict: ReasonerResult) -> None:
+    out = tmp_path / "ontology"
+    shutil.copytree(fresh_build, out)
+    before = snapshot(out)
+    checked: list[Path] = []
+
+    def judged(owl_file: Path, *args: object, **kwargs: object) -> ReasonerResult:
+        checked.append(owl_file)
+        assert owl_file.parent != out and owl_file.read_bytes() == (
+            fresh_build / PRIMARY_FILE).read_bytes()  # the staged file, not the old one
+        return verdict
+
+    monkeypatch.setattr("iapontology.build.run_hermit", judged)
+    with pytest.raises(BuildError, match="nothing was written"):
+        build(out, reason=True)
+    assert checked and not checked[0].exists()  # the staging folder is gone
+    assert snapshot(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ontology"]
+
+
+def test_a_failure_while_writing_leaves_the_output_as_it_was(
+        tmp_path: Path, fresh_build: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "ontology"
+    shutil.copytree(fresh_build, out)
+    before = snapshot(out)
+
+    def broken(*args: object) -> str:
+        raise OSError("disk full")
+
+    monkeypatch.setattr("iapontology.build.sssom_text", broken)
+    with pytest.raises(OSError, match="disk full"):
+        build(out, reason=False)
+    assert snapshot(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ontology"]

@@ -202,7 +202,7 @@ def test_push_then_identical_answers_from_the_real_store(
 
 def test_push_to_a_closed_port_fails_cleanly(capsys: pytest.CaptureFixture[str]) -> None:
     code = main(["push", "--endpoint", f"http://127.0.0.1:{free_port()}/store"])
-    assert code == 1 and "iapo: error:" in capsys.readouterr().err
+    assert code == 2 and "iapo: error:" in capsys.readouterr().err
 
 
 ENTITY_FILES = {

@@ -1,13 +1,22 @@
 import java.io.File;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 
 import org.semanticweb.owlapi.apibinding.OWLManager;
+import org.semanticweb.owlapi.formats.NQuadsDocumentFormat;
+import org.semanticweb.owlapi.formats.NTriplesDocumentFormat;
+import org.semanticweb.owlapi.formats.RDFJsonLDDocumentFormat;
+import org.semanticweb.owlapi.formats.RDFXMLDocumentFormat;
+import org.semanticweb.owlapi.formats.TurtleDocumentFormat;
 import org.semanticweb.owlapi.io.FileDocumentSource;
 import org.semanticweb.owlapi.io.OWLParserException;
 import org.semanticweb.owlapi.model.AxiomType;
+import org.semanticweb.owlapi.model.IRI;
 import org.semanticweb.owlapi.model.MissingImportHandlingStrategy;
+import org.semanticweb.owlapi.model.OWLDocumentFormat;
 import org.semanticweb.owlapi.model.OWLOntology;
+import org.semanticweb.owlapi.model.OWLOntologyIRIMapper;
 import org.semanticweb.owlapi.model.OWLOntologyLoaderConfiguration;
 import org.semanticweb.owlapi.model.OWLOntologyManager;
 import org.semanticweb.owlapi.model.parameters.Imports;
@@ -23,27 +32,48 @@ import org.semanticweb.owlapi.profiles.OWLProfileViolation;
  *   unparsed-triples: N   (triples the parser could not turn into axioms)
  *   axioms: N / logical: N / annotated-axioms: N / classes: N / object-properties: N / ...
  *   dl-violations: N   (followed by one "violation: ..." line each)
+ *   import-not-loaded: IRI   (for each owl:imports not followed; see --follow-imports)
  *
  * Exit code 0 when the file parses completely and is in OWL 2 DL, 1 otherwise, 2 on bad usage.
  */
 public final class OwlApiCheck {
+    /** Where imports are "found" when they must not be loaded: no file can exist there. */
+    private static final String REFUSED_IMPORT = "file:///dev/null/iapontology-import-not-followed";
+
     public static void main(String[] args) throws Exception {
-        if (args.length == 3 && args[0].equals("--roundtrip")) {
-            roundTrip(new File(args[1]), new File(args[2]));
+        boolean followImports = false;
+        String format = null;
+        List<String> rest = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--follow-imports")) {
+                followImports = true;
+            } else if (args[i].equals("--format") && i + 1 < args.length) {
+                format = args[++i];
+            } else {
+                rest.add(args[i]);
+            }
+        }
+        if (rest.size() == 3 && rest.get(0).equals("--roundtrip")) {
+            roundTrip(new File(rest.get(1)), new File(rest.get(2)), followImports);
             return;
         }
-        if (args.length != 1) {
-            System.err.println("usage: OwlApiCheck FILE.owl | OwlApiCheck --roundtrip IN.owl OUT.owl");
+        if (rest.size() != 1 || (format != null && documentFormat(format) == null)) {
+            System.err.println("usage: OwlApiCheck [--follow-imports] [--format rdfxml|turtle|"
+                    + "ntriples|nquads|jsonld] FILE | OwlApiCheck --roundtrip IN.owl OUT.owl");
             System.exit(2);
         }
-        OWLOntologyManager manager = OWLManager.createOWLOntologyManager();
+        OWLOntologyManager manager = manager(followImports);
+        manager.addMissingImportListener(event ->
+                System.out.println("import-not-loaded: " + event.getImportedOntologyURI()));
         OWLOntologyLoaderConfiguration config = new OWLOntologyLoaderConfiguration()
                 .setReportStackTraces(false)
                 .setMissingImportHandlingStrategy(MissingImportHandlingStrategy.SILENT);
+        File file = new File(rest.get(0));
+        FileDocumentSource source = format == null ? new FileDocumentSource(file)
+                : new FileDocumentSource(file, documentFormat(format));
         OWLOntology ontology;
         try {
-            ontology = manager.loadOntologyFromOntologyDocument(
-                    new FileDocumentSource(new File(args[0])), config);
+            ontology = manager.loadOntologyFromOntologyDocument(source, config);
         } catch (Exception e) {
             String message = String.valueOf(e.getMessage()).lines().limit(5)
                     .collect(Collectors.joining(" "));
@@ -77,15 +107,42 @@ public final class OwlApiCheck {
     }
 
     /**
+     * A manager that, unless imports are to be followed, maps every imported ontology's IRI
+     * to a document that cannot be read (a path under /dev/null), so that loading an import
+     * fails at once, without a network connection, and is reported as a missing import.
+     */
+    private static OWLOntologyManager manager(boolean followImports) {
+        OWLOntologyManager manager = OWLManager.createOWLOntologyManager();
+        if (!followImports) {
+            manager.getIRIMappers().clear();
+            manager.getIRIMappers().add(
+                    (OWLOntologyIRIMapper) iri -> IRI.create(REFUSED_IMPORT));
+        }
+        return manager;
+    }
+
+    /** The OWL API format for a format name, or null for an unknown name. */
+    private static OWLDocumentFormat documentFormat(String name) {
+        switch (name) {
+            case "rdfxml": return new RDFXMLDocumentFormat();
+            case "turtle": return new TurtleDocumentFormat();
+            case "ntriples": return new NTriplesDocumentFormat();
+            case "nquads": return new NQuadsDocumentFormat();
+            case "jsonld": return new RDFJsonLDDocumentFormat();
+            default: return null;
+        }
+    }
+
+    /**
      * Load IN, save it as RDF/XML the way Protege does (OWL API RDF/XML writer) to OUT, load
      * OUT again and compare: every axiom (with its annotations) and every ontology annotation.
      */
-    private static void roundTrip(File in, File out) throws Exception {
-        OWLOntologyManager first = OWLManager.createOWLOntologyManager();
+    private static void roundTrip(File in, File out, boolean followImports) throws Exception {
+        OWLOntologyManager first = manager(followImports);
         OWLOntology original = first.loadOntologyFromOntologyDocument(in);
-        first.saveOntology(original, new org.semanticweb.owlapi.formats.RDFXMLDocumentFormat(),
+        first.saveOntology(original, new RDFXMLDocumentFormat(),
                 org.semanticweb.owlapi.model.IRI.create(out.toURI()));
-        OWLOntologyManager second = OWLManager.createOWLOntologyManager();
+        OWLOntologyManager second = manager(followImports);
         OWLOntology reloaded = second.loadOntologyFromOntologyDocument(out);
         java.util.Set<org.semanticweb.owlapi.model.OWLAxiom> before =
                 original.axioms().collect(Collectors.toSet());
