@@ -161,7 +161,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
         from iapontology.serialise import write_atomically
 
         try:
-            write_atomically({Path(args.report): report_tsv(report.findings)})
+            write_atomically(Path(args.report), report_tsv(report.findings))
         except OSError as error:
             return _fail(f"cannot write {args.report}: {error.strerror or error}")
         print(f"report table: {args.report} ({len(report.findings)} findings)")

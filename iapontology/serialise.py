@@ -133,6 +133,18 @@ def write_file(path: Path, text: str) -> None:
         os.fsync(handle.fileno())
 
 
+def write_atomically(path: Path, text: str) -> None:
+    """Write one file by writing a sibling temporary file and renaming it into place, so a
+    reader sees the old file or the whole new one, never half of it."""
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    os.close(handle)
+    try:
+        write_file(Path(temporary), text)
+        os.replace(temporary, path)
+    finally:
+        Path(temporary).unlink(missing_ok=True)
+
+
 def publish(stage: Path, out_dir: Path, release_names: Iterable[str]) -> list[Path]:
     """Move every file in ``stage`` into ``out_dir``; remove the other ``release_names``.
 
