@@ -13,14 +13,13 @@ import owlready2 as owl
 from iapontology.curation import Knowledge
 from iapontology.identifiers import expand
 from iapontology.schema import (
-    DCTERMS,
-    OWL,
     Vocabulary,
     add_iri_value,
     declare_vocabulary,
     english,
 )
 from iapontology.tables import Row
+from iapontology.vocab import CONTACT_POINT, HOMEPAGE, ISSUE_TRACKER, LICENSE, VERSION_IRI
 
 HAS_DOMAIN = "IAPO:0000501"
 IN_TAXON = "RO:0002162"
@@ -55,7 +54,13 @@ class Assembler:
         with self.ontology.get_namespace(base):
             entity = types.new_class(name, bases)
         self.entities[curie] = entity
+        self._obo_id(entity, curie)
         return entity
+
+    def _obo_id(self, entity: object, curie: str) -> None:
+        """``oboInOwl:id`` on this ontology's own entities, the CURIE OBO tools report."""
+        if curie.startswith("IAPO:"):
+            self.vocab["obo_id"][entity].append(curie)
 
     def class_of(self, curie: str) -> type:
         """The Owlready2 class for a term, created (with its parents) on first use."""
@@ -157,8 +162,13 @@ class Assembler:
         for name, annotation in values.items():
             setattr(onto.metadata, vocab[name].python_name, annotation)
         onto.metadata.versionInfo = [meta["version"]]
-        add_iri_value(onto, OWL + "versionIRI", version_iri(meta))
-        add_iri_value(onto, DCTERMS + "license", meta["license"])
+        add_iri_value(onto, VERSION_IRI, version_iri(meta))
+        add_iri_value(onto, LICENSE, meta["license"])
+        # where to find it and where to report a problem (the tracker is also the contact)
+        for predicate, key in ((HOMEPAGE, "homepage"), (ISSUE_TRACKER, "tracker"),
+                               (CONTACT_POINT, "tracker")):
+            if meta.get(key):
+                add_iri_value(onto, predicate, meta[key])
 
     def _property(self, curie: str) -> None:
         row = self.knowledge.properties[curie]
@@ -230,6 +240,7 @@ class Assembler:
         with self.ontology.get_namespace(iri[: iri.rfind("/") + 1]):
             record = kind(iri[iri.rfind("/") + 1 :])
         record.label = [english(row.get("label"))]
+        self._obo_id(record, row.get("id"))
         self.annotate_term(record, row)
         sources = row.values("definition_source")
         for source in sources:  # one at a time: extend() does not keep the order

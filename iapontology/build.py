@@ -12,6 +12,7 @@ relation-graph view, for fast loading).
 
 from __future__ import annotations
 
+import json
 import tempfile
 import time
 from collections.abc import Callable
@@ -26,6 +27,7 @@ from iapontology.exports import base_graph, obo_text, obographs_json
 from iapontology.mappings import sssom_text
 from iapontology.paths import (
     BASE_FILE,
+    CONTEXT_FILE,
     DEFAULT_OUTPUT_DIR,
     FULL_FILE,
     JSON_FILE,
@@ -39,13 +41,15 @@ from iapontology.paths import (
 from iapontology.reasoner import ReasonerResult, run_hermit
 from iapontology.relation_graph import relation_triples
 from iapontology.serialise import (
-    flat_rdfxml_text,
     ntriples_text,
+    owlready_rdfxml_text,
     rdfxml_text,
+    renamed_ontology,
     turtle_text,
     with_inferred_parents,
     write_atomically,
 )
+from iapontology.vocab import jsonld_context
 
 
 class BuildError(RuntimeError):
@@ -65,6 +69,14 @@ class BuildReport:
 
 def _quiet(_: str) -> None:
     return None
+
+
+def _variant(graph: rdflib.Graph, meta: dict, name: str) -> str:
+    """A release variant as ODK makes it: its own ontology IRI and dated version IRI
+    (``https://w3id.org/iapo/iapo-base.owl``), written by Owlready2 like the primary file."""
+    iri = meta["iri"].rsplit("/", 1)[0] + "/" + name
+    version = meta["version_iri"].rsplit("/", 1)[0] + "/" + name
+    return owlready_rdfxml_text(renamed_ontology(graph, iri, version), iri)
 
 
 def build(
@@ -109,20 +121,32 @@ def build(
             raise BuildError(f"HermiT: unsatisfiable classes: {names}; nothing was written")
         progress(f"HermiT: consistent, no unsatisfiable class ({report.reasoner.seconds:.1f} s)")
 
-    meta = knowledge.metadata["ontology"]
+    meta = dict(knowledge.metadata["ontology"])
+    meta["version_iri"] = version_iri(meta)
     files = {
         out_dir / PRIMARY_FILE: owl_text,
-        out_dir / BASE_FILE: flat_rdfxml_text(base_graph(graph)),
+        out_dir / BASE_FILE: _variant(base_graph(graph), meta, BASE_FILE),
         out_dir / TURTLE_FILE: turtle_text(graph),
-        out_dir / JSON_FILE: obographs_json(graph, meta["iri"], version_iri(meta)),
-        out_dir / OBO_FILE: obo_text(graph, version_iri(meta)),
+        out_dir / JSON_FILE: obographs_json(graph, meta),
+        out_dir / OBO_FILE: obo_text(graph, meta),
         out_dir / SSSOM_FILE: sssom_text(graph, meta),
+        out_dir / CONTEXT_FILE: json.dumps(jsonld_context(), indent=1, sort_keys=True) + "\n",
         out_dir / QUERY_GRAPH_FILE: ntriples_text(query_graph),
     }
+    stale: list[Path] = []
     if report.reasoner is not None:
-        full = with_inferred_parents(graph, report.reasoner.inferred)
-        files[out_dir / FULL_FILE] = flat_rdfxml_text(full)
+        inferred = report.reasoner.inferred or report.reasoner.inferred_types
+        if inferred:
+            full = with_inferred_parents(graph, report.reasoner.inferred,
+                                         report.reasoner.inferred_types)
+            files[out_dir / FULL_FILE] = _variant(full, meta, FULL_FILE)
+        else:
+            # full = primary + inferences; with none it would be a copy, so none is shipped
+            progress(f"HermiT inferred nothing that is not asserted: no {FULL_FILE}")
+            stale.append(out_dir / FULL_FILE)
     write_atomically(files)
+    for path in stale:
+        path.unlink(missing_ok=True)
     report.files = list(files)
     report.seconds = time.perf_counter() - started
     progress(f"wrote {', '.join(str(p) for p in files)} in {report.seconds:.1f} s")

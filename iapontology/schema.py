@@ -12,11 +12,7 @@ from dataclasses import dataclass
 
 import owlready2 as owl
 
-from iapontology.identifiers import OBO
-
-OBO_IN_OWL = "http://www.geneontology.org/formats/oboInOwl#"
-DCTERMS = "http://purl.org/dc/terms/"
-OWL = "http://www.w3.org/2002/07/owl#"
+from iapontology.vocab import DCTERMS, OBO, OBO_IN_OWL
 
 #: name used in Python -> (namespace, local name, English label)
 ANNOTATION_PROPERTIES: dict[str, tuple[str, str, str]] = {
@@ -26,6 +22,7 @@ ANNOTATION_PROPERTIES: dict[str, tuple[str, str, str]] = {
     "exact_synonym": (OBO_IN_OWL, "hasExactSynonym", "has exact synonym"),
     "related_synonym": (OBO_IN_OWL, "hasRelatedSynonym", "has related synonym"),
     "db_xref": (OBO_IN_OWL, "hasDbXref", "database cross reference"),
+    "obo_id": (OBO_IN_OWL, "id", "id"),
     "title": (DCTERMS, "title", "title"),
     "description": (DCTERMS, "description", "description"),
     "license": (DCTERMS, "license", "license"),

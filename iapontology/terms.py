@@ -10,12 +10,13 @@ from functools import lru_cache
 import rdflib
 from rdflib import OWL, RDF, RDFS, Literal, URIRef
 
+from iapontology import vocab
 from iapontology.graph import PREFIXES, graph, query
 from iapontology.identifiers import compress, split_curie
 
 OBO_IN_OWL = rdflib.Namespace(PREFIXES["oboInOwl"])
 OBO = rdflib.Namespace(PREFIXES["obo"])
-HGNC_SYMBOL = URIRef(PREFIXES["IAPO"] + "0000601")
+HGNC_SYMBOL = URIRef(vocab.HGNC_SYMBOL)
 
 #: Properties whose values name a term, best first (a label beats a synonym).
 _NAMING = (RDFS.label, HGNC_SYMBOL, OBO_IN_OWL.hasExactSynonym, OBO_IN_OWL.hasRelatedSynonym,
