@@ -54,13 +54,7 @@ class Assembler:
         with self.ontology.get_namespace(base):
             entity = types.new_class(name, bases)
         self.entities[curie] = entity
-        self._obo_id(entity, curie)
         return entity
-
-    def _obo_id(self, entity: object, curie: str) -> None:
-        """``oboInOwl:id`` on this ontology's own entities, the CURIE OBO tools report."""
-        if curie.startswith("IAPO:"):
-            self.vocab["obo_id"][entity].append(curie)
 
     def class_of(self, curie: str) -> type:
         """The Owlready2 class for a term, created (with its parents) on first use."""
@@ -240,7 +234,6 @@ class Assembler:
         with self.ontology.get_namespace(iri[: iri.rfind("/") + 1]):
             record = kind(iri[iri.rfind("/") + 1 :])
         record.label = [english(row.get("label"))]
-        self._obo_id(record, row.get("id"))
         self.annotate_term(record, row)
         sources = row.values("definition_source")
         for source in sources:  # one at a time: extend() does not keep the order

@@ -88,6 +88,21 @@ def check_with_owlapi(owl_file: Path, jars: Path = DEFAULT_JARS) -> OwlApiReport
     return report
 
 
+def convert_with_owlapi(source: Path, out_file: Path, jars: Path = DEFAULT_JARS) -> Path:
+    """Load ``source`` (RDF/XML, Turtle or OBO) with the OWL API and write what it read as
+    RDF/XML to ``out_file``; raises :class:`RuntimeError` with the OWL API's message."""
+    classes = _compiled(jars)
+    run = subprocess.run(
+        ["java", "-cp", f"{classes}:{_classpath(jars)}", "OwlApiCheck", "--convert",
+         str(source), str(out_file)],
+        capture_output=True, text=True, timeout=600,
+    )
+    if run.returncode != 0 or not out_file.exists():
+        lines = (run.stderr or run.stdout).strip().splitlines()
+        raise RuntimeError(f"OWL API could not read {source}: {lines[-1] if lines else '?'}")
+    return out_file
+
+
 def roundtrip_with_owlapi(owl_file: Path, out_file: Path, jars: Path = DEFAULT_JARS) -> dict:
     """Load, save as RDF/XML (as Protégé does) and reload with the OWL API; return the
     counts and whether every axiom (annotations included) and header annotation survived."""

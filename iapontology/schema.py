@@ -22,7 +22,6 @@ ANNOTATION_PROPERTIES: dict[str, tuple[str, str, str]] = {
     "exact_synonym": (OBO_IN_OWL, "hasExactSynonym", "has exact synonym"),
     "related_synonym": (OBO_IN_OWL, "hasRelatedSynonym", "has related synonym"),
     "db_xref": (OBO_IN_OWL, "hasDbXref", "database cross reference"),
-    "obo_id": (OBO_IN_OWL, "id", "id"),
     "title": (DCTERMS, "title", "title"),
     "description": (DCTERMS, "description", "description"),
     "license": (DCTERMS, "license", "license"),

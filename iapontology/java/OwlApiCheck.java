@@ -28,6 +28,10 @@ import org.semanticweb.owlapi.profiles.OWLProfileViolation;
  */
 public final class OwlApiCheck {
     public static void main(String[] args) throws Exception {
+        if (args.length == 3 && args[0].equals("--convert")) {
+            convert(new File(args[1]), new File(args[2]));
+            return;
+        }
         if (args.length == 3 && args[0].equals("--roundtrip")) {
             roundTrip(new File(args[1]), new File(args[2]));
             return;
@@ -74,6 +78,18 @@ public final class OwlApiCheck {
             System.out.println("violation: " + v.toString().replace('\n', ' '));
         }
         System.exit(violations.isEmpty() && unparsed == 0 ? 0 : 1);
+    }
+
+    /**
+     * Load IN in whatever format the OWL API finds (RDF/XML, Turtle, OBO 1.4...) and save
+     * what it read as RDF/XML to OUT, so another program can compare it with the source.
+     */
+    private static void convert(File in, File out) throws Exception {
+        OWLOntologyManager manager = OWLManager.createOWLOntologyManager();
+        OWLOntology ontology = manager.loadOntologyFromOntologyDocument(in);
+        manager.saveOntology(ontology, new org.semanticweb.owlapi.formats.RDFXMLDocumentFormat(),
+                org.semanticweb.owlapi.model.IRI.create(out.toURI()));
+        System.out.println("converted: " + ontology.getAxiomCount());
     }
 
     /**
