@@ -187,15 +187,20 @@ def read_fastobo_graph(path: Path) -> Summary:
         scratch.unlink()
 
 
-def read_oak(selector: str) -> tuple[Summary, object]:
-    """OAK (oaklib) through the adapter ``selector`` names (``pronto:...``, ``obograph:...``);
-    IRIs it leaves long are shortened with the shipped prefix map. Returns the adapter too."""
+def read_oak(selector: str, prefixes: dict[str, str] | None = None) -> tuple[Summary, object]:
+    """OAK (oaklib) through the adapter ``selector`` names (``pronto:...``, ``obograph:...``),
+    with ``prefixes`` (the shipped context) added to its prefix map as ``runoak --prefix``
+    does. Returns the summary and the adapter."""
     from oaklib import get_adapter
     from oaklib.datamodels.vocabulary import IS_A, OWL_CLASS, OWL_NAMED_INDIVIDUAL
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         adapter = get_adapter(selector)
+        known = adapter.prefix_map()
+        for prefix, iri in (prefixes or {}).items():
+            if prefix not in known and iri not in known.values():
+                known[prefix] = iri
         out = Summary()
         classes = set(adapter.entities(filter_obsoletes=False, owl_type=OWL_CLASS))
         people = set(adapter.entities(filter_obsoletes=False, owl_type=OWL_NAMED_INDIVIDUAL))
