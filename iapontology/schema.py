@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import owlready2 as owl
 
-from iapontology.vocab import DCTERMS, OBO, OBO_IN_OWL
+from iapontology.vocab import DCAT, DCTERMS, DOAP, FOAF, OBO, OBO_IN_OWL
 
 #: name used in Python -> (namespace, local name, English label)
 ANNOTATION_PROPERTIES: dict[str, tuple[str, str, str]] = {
@@ -28,6 +28,9 @@ ANNOTATION_PROPERTIES: dict[str, tuple[str, str, str]] = {
     "creator": (DCTERMS, "creator", "creator"),
     "source": (DCTERMS, "source", "source"),
     "bibliographic_citation": (DCTERMS, "bibliographicCitation", "bibliographic citation"),
+    "homepage": (FOAF, "homepage", "homepage"),
+    "issue_tracker": (DOAP, "bug-database", "bug database"),
+    "contact": (DCAT, "contactPoint", "contact point"),
 }
 
 

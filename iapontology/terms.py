@@ -98,6 +98,13 @@ def term(text: str, g: rdflib.Graph | None = None) -> Term:
     return found
 
 
+def _in_graph(g: rdflib.Graph, subject: URIRef) -> bool:
+    """True when the IRI names something the ontology declares or uses (a term, or a
+    built-in such as ``owl:Thing`` or ``rdfs:label`` that its axioms use)."""
+    return ((subject, RDF.type, None) in g or (subject, RDFS.label, None) in g
+            or (None, subject, None) in g or (None, None, subject) in g)
+
+
 def _find(text: str, g: rdflib.Graph) -> Term:
     wanted = text.strip()
     candidates: list[str] = []
@@ -108,7 +115,7 @@ def _find(text: str, g: rdflib.Graph) -> Term:
         candidates.append(PREFIXES[prefix] + local)
     for iri in candidates:
         subject = URIRef(iri)
-        if (subject, RDF.type, None) in g or (subject, RDFS.label, None) in g:
+        if _in_graph(g, subject):
             return _describe(g, iri)
     names = _index(g)
     matches = sorted(names.get(wanted.casefold(), []))

@@ -121,7 +121,7 @@ _ORDERED = _ordered()
 def expand(curie: str) -> str | None:
     """The IRI of a CURIE (``MONDO:0004992`` -> its PURL), or None for an unknown prefix."""
     prefix, sep, local = curie.partition(":")
-    if not sep or prefix not in PREFIX_MAP:
+    if not sep or not local or prefix not in PREFIX_MAP:
         return None
     return PREFIX_MAP[prefix] + local
 
