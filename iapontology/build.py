@@ -4,10 +4,11 @@ The build is all-or-nothing: tables are checked first, every file is produced in
 HermiT classifies a temporary copy, and only then are the files renamed into place. A bad row
 or a failed reasoner check leaves the previous files in the output folder untouched.
 
-The release set: ``iapo.owl`` (primary, RDF/XML), ``iapo-base.owl``, ``iapo-full.owl`` (with
-HermiT's inferred hierarchy; written only when the reasoner runs), ``iapo.ttl``, ``iapo.json``
-(OBO Graphs), ``iapo.obo`` (OBO 1.4), ``iapo.sssom.tsv`` and ``iapo-query.nt`` (ontology plus
-relation-graph view, for fast loading).
+The release set: ``iapo.owl`` (primary, RDF/XML), ``iapo-base.owl`` (own axioms, own IRI),
+``iapo-full.owl`` (primary plus HermiT's inferences; written only when the reasoner runs and
+infers something, since otherwise it would be a copy), ``iapo.ttl``, ``iapo.json`` (OBO
+Graphs), ``iapo.obo`` (OBO 1.4), ``iapo.sssom.tsv``, ``iapo.context.jsonld`` (the prefix
+map) and ``iapo-query.nt`` (ontology plus relation-graph view, for fast loading).
 """
 
 from __future__ import annotations

@@ -2,9 +2,10 @@
 
 * ``iapo-base.owl``: only the axioms about this ontology's own terms (plus the declarations
   of the reused terms they mention, so the file stays OWL 2 DL);
-* ``iapo-full.owl``: the primary file with the class hierarchy inferred by HermiT added;
-* ``iapo.obo`` (OBO 1.4, with an ``idspace`` for ``IAPO``) and ``iapo.json`` (OBO Graphs),
-  for pronto, obonet, oaklib and the Ontology Lookup Service.
+* ``iapo.obo`` (OBO 1.4, with an ``idspace`` for ``IAPO``; records as ``[Instance]`` frames)
+  and ``iapo.json`` (OBO Graphs, with the header, records and their links), for pronto,
+  fastobo, oaklib and the Ontology Lookup Service. What each tool reads of each file is in
+  docs/release-files.rst.
 
 Every writer sorts what it writes, so unchanged input gives byte-identical files.
 """
