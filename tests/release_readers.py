@@ -38,6 +38,9 @@ class Summary:
     parents: set = field(default_factory=set)
     relationships: set = field(default_factory=set)
     individuals: set = field(default_factory=set)
+    #: (subject, property, text) for the ontology's own annotation properties (gene symbol,
+    #: highest phase, trial phase and status...)
+    values: set = field(default_factory=set)
 
     def counts(self) -> dict[str, int]:
         return {f.name: len(getattr(self, f.name)) for f in fields(self)}
@@ -75,6 +78,9 @@ def rdf_summary(graph: rdflib.Graph) -> Summary:
                             graph.objects(subject, URIRef(vocab.DEFINITION))}
         out.synonyms |= {(cid, str(v)) for p in SYNONYMS for v in graph.objects(subject, p)}
         out.xrefs |= {(cid, str(v)) for v in graph.objects(subject, OIO.hasDbXref)}
+        out.values |= {(cid, curie(p), str(v)) for p, v in graph.predicate_objects(subject)
+                       if curie(p).startswith(("IAPO:", "obo:IAPO_"))
+                       and isinstance(v, rdflib.Literal)}
         if subject in classes:
             out.parents |= {(cid, curie(p)) for p in graph.objects(subject, RDFS.subClassOf)
                             if isinstance(p, URIRef) and p != OWL.Thing}
@@ -129,6 +135,8 @@ def pronto_summary(ontology) -> Summary:
             out.definitions.add((term.id, str(term.definition)))
         out.synonyms |= {(term.id, s.description) for s in term.synonyms}
         out.xrefs |= {(term.id, x.id) for x in term.xrefs}
+        out.values |= {(term.id, pv.property, getattr(pv, "literal", None) or pv.resource)
+                       for pv in term.annotations}
         out.parents |= {(term.id, p.id) for p in term.superclasses(distance=1, with_self=False)}
         for relation, targets in term.relationships.items():
             out.relationships |= {(term.id, relation.id, t.id) for t in targets}
@@ -168,6 +176,9 @@ def read_fastobo(path: Path) -> Summary:
                 out.xrefs.add((tid, str(clause.xref.id)))
             elif isinstance(clause, fastobo.term.IsAClause):
                 out.parents.add((tid, str(clause.term)))
+            elif isinstance(clause, fastobo.term.PropertyValueClause):
+                value = clause.property_value
+                out.values.add((tid, str(value.relation), str(value.value)))
             elif isinstance(clause, fastobo.term.RelationshipClause):
                 out.relationships.add((tid, str(clause.typedef), str(clause.term)))
     return out
@@ -216,6 +227,7 @@ def read_oak(selector: str, prefixes: dict[str, str] | None = None) -> tuple[Sum
             out.synonyms |= {(cid, a) for a in adapter.entity_aliases(entity) if a != label}
             out.xrefs |= {(cid, x) for p, x in adapter.simple_mappings_by_curie(entity)
                           if p == "oio:hasDbXref"}
+            out.values |= _oak_values(adapter, entity, cid)
             if entity not in classes:
                 continue
             for _, predicate, target in adapter.relationships([entity]):
@@ -224,6 +236,16 @@ def read_oak(selector: str, prefixes: dict[str, str] | None = None) -> tuple[Sum
                 else:
                     out.relationships.add((cid, curie_of(predicate), curie_of(target)))
     return out, adapter
+
+
+def _oak_values(adapter, entity: str, cid: str) -> set[tuple[str, str, str]]:
+    """Own annotation values through OAK's metadata map (its OBO Graphs adapter has none)."""
+    try:
+        metadata = adapter.entity_metadata_map(entity)
+    except NotImplementedError:
+        return set()
+    return {(cid, curie_of(p), str(v)) for p, values in metadata.items() for v in values
+            if curie_of(p).startswith("IAPO:")}
 
 
 def curie_of(text: str) -> str:
