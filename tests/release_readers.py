@@ -5,18 +5,21 @@ synonyms, cross-references, parents, relationships (``property some Class``) and
 individuals. Tools that write RDF (the OWL API, Owlready2, py-horned-owl) save what they
 read and that text is summed up by :func:`rdf_summary`, so one piece of code interprets
 RDF; pronto, fastobo, OAK and sssom-py are asked through their own APIs.
+
+Each tool reads each file once per test session (the readers are cached); callers must not
+change a returned summary.
 """
 
 from __future__ import annotations
 
 import io
-import json
 import warnings
 from dataclasses import dataclass, field, fields
+from functools import cache
 from pathlib import Path
 
 import rdflib
-from rdflib import OWL, RDF, RDFS, BNode, URIRef
+from rdflib import OWL, RDF, RDFS, URIRef
 
 from iapontology import vocab
 from iapontology.exports import restrictions
@@ -89,6 +92,7 @@ def rdf_summary(graph: rdflib.Graph) -> Summary:
     return out
 
 
+@cache
 def read_rdflib(path: Path) -> Summary:
     fmt = "turtle" if path.suffix == ".ttl" else "xml"
     return rdf_summary(rdflib.Graph().parse(path, format=fmt))
@@ -101,6 +105,7 @@ def read_owlapi(path: Path, scratch: Path) -> Summary:
     return rdf_summary(rdflib.Graph().parse(out, format="xml"))
 
 
+@cache
 def read_owlready2(path: Path) -> Summary:
     import owlready2
 
@@ -108,7 +113,6 @@ def read_owlready2(path: Path) -> Summary:
     try:
         world.get_ontology(path.resolve().as_uri()).load()
         buffer = io.BytesIO()
-        world.as_rdflib_graph()  # the same quadstore, seen as RDF
         for ontology in world.ontologies.values():
             ontology.save(buffer, format="ntriples")
         graph = rdflib.Graph().parse(data=buffer.getvalue().decode("utf-8"), format="nt")
@@ -117,6 +121,7 @@ def read_owlready2(path: Path) -> Summary:
     return rdf_summary(graph)
 
 
+@cache
 def read_horned_owl(path: Path) -> Summary:
     import pyhornedowl
 
@@ -143,6 +148,7 @@ def pronto_summary(ontology) -> Summary:
     return out
 
 
+@cache
 def read_pronto(path: Path) -> Summary:
     import pronto
 
@@ -151,6 +157,7 @@ def read_pronto(path: Path) -> Summary:
         return pronto_summary(pronto.Ontology(str(path)))
 
 
+@cache
 def read_fastobo(path: Path) -> Summary:
     """fastobo's syntax tree of an OBO file (Term frames; Instance frames are counted, as
     fastobo-py cannot show their clauses)."""
@@ -184,21 +191,13 @@ def read_fastobo(path: Path) -> Summary:
     return out
 
 
-def read_fastobo_graph(path: Path) -> Summary:
-    """fastobo-graphs' reading of the OBO Graphs JSON, turned into OBO by fastobo."""
-    import fastobo
-
-    doc = fastobo.load_graph(str(path)).compact_ids()
-    text = str(doc)
-    scratch = path.with_name(".fastobo-from-json.obo")
-    scratch.write_text(text, encoding="utf-8")
-    try:
-        return read_fastobo(scratch)
-    finally:
-        scratch.unlink()
-
-
 def read_oak(selector: str, prefixes: dict[str, str] | None = None) -> tuple[Summary, object]:
+    """OAK (oaklib) through an adapter, once per selector and prefix map (see :func:`_read_oak`)."""
+    return _read_oak(selector, tuple(sorted((prefixes or {}).items())))
+
+
+@cache
+def _read_oak(selector: str, prefixes: tuple[tuple[str, str], ...]) -> tuple[Summary, object]:
     """OAK (oaklib) through the adapter ``selector`` names (``pronto:...``, ``obograph:...``),
     with ``prefixes`` (the shipped context) added to its prefix map as ``runoak --prefix``
     does. Returns the summary and the adapter."""
@@ -209,7 +208,7 @@ def read_oak(selector: str, prefixes: dict[str, str] | None = None) -> tuple[Sum
         warnings.simplefilter("ignore")
         adapter = get_adapter(selector)
         known = adapter.prefix_map()
-        for prefix, iri in (prefixes or {}).items():
+        for prefix, iri in prefixes:
             if prefix not in known and iri not in known.values():
                 known[prefix] = iri
         out = Summary()
@@ -262,10 +261,3 @@ def read_sssom(path: Path) -> set[tuple[str, str]]:
         warnings.simplefilter("ignore")
         mappings = parse_sssom_table(path)
     return set(zip(mappings.df["subject_id"], mappings.df["object_id"], strict=True))
-
-
-def load_json(path: Path) -> dict:
-    return json.loads(path.read_text(encoding="utf-8"))
-
-
-__all__ = ["BNode", "Summary", "rdf_summary"]
