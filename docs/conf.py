@@ -11,17 +11,15 @@ version = release = iapontology.__version__
 
 extensions = [
     "sphinx.ext.autodoc",
-    "sphinx.ext.graphviz",
     "iapontology.sphinx",
 ]
 autodoc_member_order = "bysource"
 autodoc_typehints = "description"
-graphviz_output_format = "svg"
 exclude_patterns = ["_build"]
 html_theme = "furo"
 html_title = f"iapontology {release}"
 html_static_path = ["_static"]
-html_js_files = ["sortable.js"]
+html_js_files = ["tables.js"]
 html_css_files = ["iapo.css"]
 html_context: dict = {}
 nitpicky = False

@@ -140,6 +140,9 @@ class Assembler:
             for spec, rows in self.knowledge.records.values():
                 for row in rows:
                     self._record(spec, row)
+            for spec, rows in self.knowledge.records.values():
+                for row in rows:
+                    self._relations(spec, row)
             for row in self.knowledge.obsolete.values():
                 self._obsolete(row)
         return self.ontology
@@ -158,9 +161,9 @@ class Assembler:
         onto.metadata.versionInfo = [meta["version"]]
         add_iri_value(onto, VERSION_IRI, version_iri(meta))
         add_iri_value(onto, LICENSE, meta["license"])
-        # where to find it and where to report a problem (the tracker is also the contact)
-        for predicate, key in ((HOMEPAGE, "homepage"), (ISSUE_TRACKER, "tracker"),
-                               (CONTACT_POINT, "tracker")):
+        # where to find it, where to report a problem, and whom to contact
+        for predicate, key in ((HOMEPAGE, "homepage"), (ISSUE_TRACKER, "issue_tracker"),
+                               (CONTACT_POINT, "contact")):
             if meta.get(key):
                 add_iri_value(onto, predicate, meta[key])
 
@@ -233,6 +236,7 @@ class Assembler:
         iri = expand(row.get("id"))
         with self.ontology.get_namespace(iri[: iri.rfind("/") + 1]):
             record = kind(iri[iri.rfind("/") + 1 :])
+        self.entities[row.get("id")] = record
         record.label = [english(row.get("label"))]
         self.annotate_term(record, row)
         sources = row.values("definition_source")
@@ -248,6 +252,18 @@ class Assembler:
             for value in row.values(column):
                 self.vocab["db_xref"][record].append(value)
 
+
+    def _relations(self, spec: dict, row: Row) -> None:
+        """Links between two records (``finding 'contradicts finding' other``), each cited with
+        the sources of the record that states it."""
+        record = self.entities[row.get("id")]
+        for column, prop_curie in spec.get("relations", {}).items():
+            prop = self.property_of(prop_curie)
+            for value in row.values(column):
+                other = self.entities[value]
+                prop[record].append(other)
+                self._annotate_axiom(self.vocab["source"], (record, prop, other),
+                                     row.values("definition_source"))
 
     def _obsolete(self, row: Row) -> None:
         """A retired term: 'obsolete' label, owl:deprecated, and what replaces it."""

@@ -23,7 +23,7 @@ from pathlib import Path
 import rdflib
 
 from iapontology.assemble import assemble, version_iri
-from iapontology.curation import load_knowledge
+from iapontology.curation import Knowledge, load_knowledge
 from iapontology.exports import base_graph, obo_text, obographs_json
 from iapontology.mappings import sssom_text
 from iapontology.paths import (
@@ -39,6 +39,7 @@ from iapontology.paths import (
     SSSOM_FILE,
     TURTLE_FILE,
 )
+from iapontology.quality import Finding, check_rdfxml, show, summary
 from iapontology.reasoner import ReasonerResult, run_hermit
 from iapontology.relation_graph import relation_triples
 from iapontology.serialise import (
@@ -65,6 +66,7 @@ class BuildReport:
     triples: int = 0
     relation_triples: int = 0
     reasoner: ReasonerResult | None = None
+    findings: list[Finding] = field(default_factory=list)
     seconds: float = 0.0
 
 
@@ -78,6 +80,17 @@ def _variant(graph: rdflib.Graph, meta: dict, name: str) -> str:
     iri = meta["iri"].rsplit("/", 1)[0] + "/" + name
     version = meta["version_iri"].rsplit("/", 1)[0] + "/" + name
     return owlready_rdfxml_text(renamed_ontology(graph, iri, version), iri)
+
+
+def _located(knowledge: Knowledge, finding: Finding) -> str:
+    """A finding, preceded by ``file:line`` of the table row of its term where there is one."""
+    curie = show(finding.entity)
+    rows = [index[curie] for index in (knowledge.terms, knowledge.properties,
+                                       knowledge.reused, knowledge.obsolete)
+            if curie in index]
+    rows += [row for _, table in knowledge.records.values() for row in table
+             if row.get("id") == curie]
+    return f"{rows[0].where}: {finding}" if rows else str(finding)
 
 
 def build(
@@ -108,6 +121,16 @@ def build(
     for triple in relations:
         query_graph.add(triple)
     report = BuildReport(triples=len(graph), relation_triples=len(relations))
+
+    progress("running the report checks (ROBOT's report profile and the project's own)")
+    report.findings = check_rdfxml(owl_text)
+    errors = [f for f in report.findings if f.level == "ERROR"]
+    if errors:
+        shown = "; ".join(_located(knowledge, f) for f in errors[:5])
+        shown += "; ..." if len(errors) > 5 else ""
+        raise BuildError(f"report: {len(errors)} ERROR-level finding(s): {shown}; "
+                         "nothing was written")
+    progress(f"report: {summary(report.findings)}")
 
     if reason:
         progress("running the HermiT reasoner (Java) to check consistency ...")

@@ -27,6 +27,8 @@ EXAMPLES: list[tuple[str, dict[str, str]]] = [
     ("agents_targeting", {"iap": "cIAP1"}),
     ("agents_in_phase_3", {}),
     ("biomarkers_for_agent", {"agent": "SMAC mimetic"}),
+    ("nik_degradation", {}),
+    ("iap_loss_consequences", {"iap": "cIAP1"}),
 ]
 
 
@@ -51,7 +53,10 @@ def _cmd_build(args: argparse.Namespace) -> int:
         return _fail(f"{len(error.problems)} problem(s) in the source tables; nothing written")
     except BuildError as error:
         return _fail(str(error), EXIT_FAILED)
+    from iapontology.quality import summary
+
     print(f"built {report.triples} triples (+{report.relation_triples} relation-graph triples)")
+    print(f"report: {summary(report.findings)} (`iapo check --report FILE` lists them)")
     return 0
 
 
@@ -101,12 +106,14 @@ def _cmd_query(args: argparse.Namespace) -> int:
 def _cmd_check(args: argparse.Namespace) -> int:
     from iapontology.owlapi import OwlApiUnavailable
     from iapontology.paths import PRIMARY_FILE, bundled_ontology_dir
-    from iapontology.quality import quality_report
+    from iapontology.quality import quality_report, report_tsv
     from iapontology.reasoner import ReasonerUnavailable
 
     path = Path(args.file) if args.file else bundled_ontology_dir() / PRIMARY_FILE
     if not path.exists():
         return _fail(f"{path} does not exist")
+    if args.report and (Path(args.report).is_dir() or not Path(args.report).parent.is_dir()):
+        return _fail(f"--report {args.report}: not a file in an existing folder")
     try:
         if not args.no_reasoner:
             _progress("running the OWL API and the HermiT reasoner (Java) ...")
@@ -140,12 +147,29 @@ def _cmd_check(args: argparse.Namespace) -> int:
               f"({reasoner.seconds:.1f} s)")
         for iri in reasoner.unsatisfiable:
             print(f"  unsatisfiable: {iri}")
-    print(f"report: {len(report.errors)} ERROR-level findings "
-          f"({len(report.findings)} findings in all)")
-    for finding in report.findings:
-        print(f"  {finding}")
+    _print_findings(report.findings)
+    if args.report:
+        from iapontology.serialise import write_atomically
+
+        try:
+            write_atomically({Path(args.report): report_tsv(report.findings)})
+        except OSError as error:
+            return _fail(f"cannot write {args.report}: {error.strerror or error}")
+        print(f"report table: {args.report} ({len(report.findings)} findings)")
     print("result: PASS" if report.ok else "result: FAIL")
     return 0 if report.ok else EXIT_FAILED
+
+
+def _print_findings(findings: list) -> None:
+    """Counts by level and by check; the ERROR-level findings themselves."""
+    from iapontology.quality import counts_by_check, summary
+
+    print(f"report: {summary(findings)}")
+    for check, level, count in counts_by_check(findings):
+        print(f"  {level:5} {check:40} {count}")
+    for finding in findings:
+        if finding.level == "ERROR":
+            print(f"  {finding}")
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
@@ -266,6 +290,8 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("file", nargs="?", help="OWL file to check (default: the built ontology)")
     p.add_argument("--no-owlapi", action="store_true", help="skip the OWL API (Java) check")
     p.add_argument("--no-reasoner", action="store_true", help="skip the HermiT check")
+    p.add_argument("--report", metavar="FILE",
+                   help="write every finding to FILE as TSV in ROBOT's columns")
     p.set_defaults(func=_cmd_check)
 
     p = sub.add_parser("diff", help="what changed between two releases")

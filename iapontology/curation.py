@@ -138,7 +138,9 @@ def load_knowledge(directory: Path = KNOWLEDGE_DIR) -> Knowledge:
         problems.append(f"{directory.name}/records.toml:0: {error}")
         record_specs = {}
     for name, spec in record_specs.items():
-        specs[name] = RECORD_COLUMNS + tuple(spec.get("links", {})) + tuple(spec.get("text", {}))
+        specs[name] = RECORD_COLUMNS + tuple(
+            column for key in ("links", "relations", "text") for column in spec.get(key, {})
+        )
     for name, required in specs.items():
         try:
             tables[name] = _table(directory, name, required)
@@ -336,19 +338,71 @@ def _check_axioms(table: Table, knowledge: Knowledge, check: _Checker) -> None:
         knowledge.axioms.append(row)
 
 
+def ancestors(curie: str, knowledge: Knowledge) -> set[str]:
+    """``curie`` and every class above it, following ``parents`` through own and reused terms."""
+    found: set[str] = set()
+    todo = [curie]
+    while todo:
+        current = todo.pop()
+        if current in found:
+            continue
+        found.add(current)
+        row = knowledge.terms.get(current) or knowledge.reused.get(current)
+        if row is not None:
+            todo.extend(row.values("parents"))
+    return found
+
+
+def _check_spec(name: str, spec: dict, knowledge: Knowledge, check: _Checker) -> None:
+    """The [name] table of records.toml names known classes, properties and columns."""
+    classes = {**knowledge.terms, **knowledge.reused}
+    where = f"knowledge/records.toml:0: [{name}]"
+    if spec.get("class") not in classes:
+        check.problems.append(f"{where} class is not a known class")
+    for key in ("links", "relations", "text"):
+        for column, prop in spec.get(key, {}).items():
+            if prop not in knowledge.properties:
+                check.problems.append(f"{where} {column}: unknown property {prop}")
+    for column, roots in spec.get("ranges", {}).items():
+        if column not in spec.get("links", {}):
+            check.problems.append(f"{where} ranges: {column} is not a linked column")
+        for root in roots:
+            if root not in classes:
+                check.problems.append(f"{where} ranges: {column}: unknown class {root}")
+    columns = {c for key in ("links", "relations", "text") for c in spec.get(key, {})}
+    for column, conditions in spec.get("required_unless", {}).items():
+        if column not in spec.get("required", []):
+            check.problems.append(f"{where} required_unless: {column} is not required")
+        for condition in conditions:
+            other, _, root = condition.partition("=")
+            if other not in columns:
+                check.problems.append(f"{where} required_unless: {other} is not a column")
+            if root and root not in classes:
+                check.problems.append(f"{where} required_unless: unknown class {root}")
+
+
+def _excused(row: Row, conditions: list[str], knowledge: Knowledge) -> bool:
+    """Whether one of ``conditions`` (a filled column, or ``column=CLASS``) holds for ``row``."""
+    for condition in conditions:
+        other, _, root = condition.partition("=")
+        values = row.values(other)
+        if values and (not root or any(root in ancestors(v, knowledge) for v in values)):
+            return True
+    return False
+
+
 def _check_records(
     name: str, spec: dict, table: Table, knowledge: Knowledge, check: _Checker
 ) -> None:
-    """Rows of a record table (individuals): own ID, label, definition, cited links."""
+    """Rows of a record table (individuals): own ID, label, definition, cited links.
+
+    Linked values must be known classes (under the column's ``ranges`` when given); a
+    ``relations`` value must be the ID of another row of the same table.
+    """
     classes = {**knowledge.terms, **knowledge.reused}
-    properties = knowledge.properties
-    for key in ("class",):
-        if spec.get(key) not in classes:
-            check.problems.append(f"knowledge/records.toml:0: [{name}] {key} is not a known class")
-    for column, prop in {**spec.get("links", {}), **spec.get("text", {})}.items():
-        if prop not in properties:
-            check.problems.append(f"knowledge/records.toml:0: [{name}] {column}: unknown "
-                                  f"property {prop}")
+    _check_spec(name, spec, knowledge, check)
+    ranges = spec.get("ranges", {})
+    excuses = spec.get("required_unless", {})
     required = set(spec.get("required", []))
     for row in table.rows:
         curie = row.get("id")
@@ -363,10 +417,18 @@ def _check_records(
         _check_definition(row, curie, knowledge, check)
         for column in spec.get("links", {}):
             values = row.values(column)
-            if column in required and not values:
+            if column in required and not values and not _excused(
+                row, excuses.get(column, []), knowledge
+            ):
                 check.add(row, f"{column} is empty")
             for value in values:
-                _check_reference(row, column, value, classes, check, "class")
+                if not check.curie(row, column, value, None):
+                    continue
+                if value not in classes:
+                    check.add(row, f"{column}: unknown class {value}")
+                elif column in ranges and not ancestors(value, knowledge) & set(ranges[column]):
+                    check.add(row, f"{column}: {value} is not a kind of "
+                                   f"{' or '.join(ranges[column])}")
         for column in spec.get("xrefs", []):
             for value in row.values(column):
                 check.curie(row, column, value, None)
@@ -375,7 +437,22 @@ def _check_records(
                 if value not in allowed:
                     check.add(row, f"{column}: {value!r} is not one of {', '.join(allowed)}")
         knowledge.records.setdefault(name, (spec, []))[1].append(row)
-    knowledge.records.setdefault(name, (spec, []))
+    rows = knowledge.records.setdefault(name, (spec, []))[1]
+    _check_relations(spec, rows, check)
+
+
+def _check_relations(spec: dict, rows: list[Row], check: _Checker) -> None:
+    """Each ``relations`` value names another record of the same table."""
+    ids = {row.get("id") for row in rows}
+    for row in rows:
+        for column in spec.get("relations", {}):
+            for value in row.values(column):
+                if not check.curie(row, column, value, ("IAPO",)):
+                    continue
+                if value == row.get("id"):
+                    check.add(row, f"{column}: a record cannot point to itself")
+                elif value not in ids:
+                    check.add(row, f"{column}: {value} is not a record of this table")
 
 
 def _check_obsolete(table: Table, knowledge: Knowledge, check: _Checker) -> None:

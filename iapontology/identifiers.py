@@ -35,6 +35,7 @@ LOCAL_PATTERNS: dict[str, str] = {
     "clinicaltrials": r"NCT\d{8}",
     "isrctn": r"ISRCTN\d{8}",
     "EudraCT": r"\d{4}-\d{6}-\d{2}",
+    "ACTRN": r"ACTRN\d{14}",
     "ChEMBL": r"CHEMBL\d+",
     "pubchem.compound": r"\d+",
     "DrugBank": r"DB\d{5}",
@@ -44,7 +45,7 @@ LOCAL_PATTERNS: dict[str, str] = {
 _COMPILED = {prefix: re.compile(rf"^(?:{pattern})$") for prefix, pattern in LOCAL_PATTERNS.items()}
 
 #: Sources a definition or an axiom may cite (a trial registration counts for trial facts).
-SOURCE_PREFIXES = ("PMID", "DOI", "clinicaltrials", "isrctn")
+SOURCE_PREFIXES = ("PMID", "DOI", "clinicaltrials", "isrctn", "EudraCT", "ACTRN")
 
 #: Where a cross-reference can be looked up (a web page, not the IRI), for links in the docs
 #: and the CLI; OBO Library terms resolve at their PURLs.
@@ -58,6 +59,8 @@ XREF_URLS: dict[str, str] = {
     "clinicaltrials": "https://clinicaltrials.gov/study/{}",
     "pubchem.compound": "https://pubchem.ncbi.nlm.nih.gov/compound/{}",
     "isrctn": "https://www.isrctn.com/{}",
+    "EudraCT": "https://www.clinicaltrialsregister.eu/ctr-search/search?query={}",
+    "ACTRN": "https://www.anzctr.org.au/TrialSearch.aspx?searchTxt={}",
     "CHEBI": PREFIX_MAP["CHEBI"] + "{}",
     "MONDO": PREFIX_MAP["MONDO"] + "{}",
     "NCIT": PREFIX_MAP["NCIT"] + "{}",

@@ -29,7 +29,8 @@ DOAP = "http://usefulinc.com/ns/doap#"
 DCAT = "http://www.w3.org/ns/dcat#"
 
 #: CURIE prefix -> IRI prefix, for every prefix the package uses. OBO Library ontologies
-#: use their PURLs; the others follow Bioregistry's preferred IRI for each resource.
+#: use their PURLs, databases their RDF or identifiers.org IRIs, and sources and trial
+#: registrations the web address of the record.
 PREFIX_MAP: dict[str, str] = {
     # this ontology and the OBO Library ontologies it reuses
     "IAPO": IAPO,
@@ -52,11 +53,13 @@ PREFIX_MAP: dict[str, str] = {
     "pubchem.compound": "http://rdf.ncbi.nlm.nih.gov/pubchem/compound/CID",
     "ChEMBL": "http://identifiers.org/chembl.compound/",
     "DrugBank": "http://identifiers.org/drugbank/",
-    "PMID": "http://identifiers.org/pubmed/",
-    "DOI": "http://identifiers.org/doi/",
-    "clinicaltrials": "http://identifiers.org/clinicaltrials/",
-    "isrctn": "http://identifiers.org/isrctn/",
-    "EudraCT": "http://identifiers.org/euclinicaltrials/",
+    # sources and trial registrations: their registries' own web addresses
+    "PMID": "https://pubmed.ncbi.nlm.nih.gov/",
+    "DOI": "https://doi.org/",
+    "clinicaltrials": "https://clinicaltrials.gov/study/",
+    "isrctn": "https://www.isrctn.com/",
+    "EudraCT": "https://www.clinicaltrialsregister.eu/ctr-search/search?query=",
+    "ACTRN": "https://www.anzctr.org.au/TrialSearch.aspx?searchTxt=",
     # the vocabularies the files are written with
     "oboInOwl": OBO_IN_OWL,
     "dcterms": DCTERMS,

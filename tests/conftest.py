@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -11,6 +13,7 @@ from iapontology.build import build
 from iapontology.paths import KNOWLEDGE_DIR
 
 FIXTURES = Path(__file__).parent / "fixtures"
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="session")
@@ -18,6 +21,18 @@ def fresh_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The release files built now from the tables (with the HermiT check)."""
     out = tmp_path_factory.mktemp("ontology")
     build(out, reason=True)
+    return out
+
+
+@pytest.fixture(scope="session")
+def docs_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The documentation site, built once per test run with warnings as errors."""
+    out = tmp_path_factory.mktemp("html")
+    run = subprocess.run(
+        [sys.executable, "-m", "sphinx", "-W", "-q", "-b", "html", str(ROOT / "docs"), str(out)],
+        capture_output=True, text=True, check=False,
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
     return out
 
 

@@ -46,7 +46,7 @@ def test_what_xiap_inhibits_and_how() -> None:
     released = {str(r["targetLabel"]) for r in rows
                 if str(r["relationLabel"]) == "involved in negative regulation of"}
     assert released == {"release of cytochrome c from mitochondria",
-                        "release of SMAC from mitochondria"}
+                        "release of SMAC from mitochondria", "JNK cascade"}
 
 
 def test_iaps_inhibiting_caspase_9_direct_and_indirect() -> None:
@@ -70,7 +70,7 @@ def test_iaps_by_pathway() -> None:
 def test_proteins_that_antagonise_iaps() -> None:
     rows = run("iap_antagonists")
     assert {str(r["label"]): set(str(r["iaps"]).split(", ")) for r in rows} == {
-        "SMAC": {"BRUCE", "XIAP"}, "HtrA2": {"XIAP"}}
+        "SMAC": {"BRUCE", "XIAP"}, "HtrA2": {"XIAP"}, "XAF1": {"XIAP"}, "ARTS": {"XIAP"}}
 
 
 def test_iaps_with_e3_ligase_activity() -> None:
@@ -84,8 +84,9 @@ def test_mechanisms_of_each_iap() -> None:
     assert ("cIAP2", "suppression of death complexes by IAPs") in pairs
     assert ("BRUCE", "sequestration of IAP antagonists") in pairs
     assert ("survivin", "blocking release of mitochondrial pro-apoptotic factors") in pairs
+    assert ("livin", "sequestration of IAP antagonists") in pairs
     assert {label for label, _ in pairs} == {"XIAP", "cIAP1", "cIAP2", "survivin", "BRUCE",
-                                             "ILP2"}
+                                             "ILP2", "livin"}
     assert all(str(r["sources"]).strip() for r in rows)
 
 
@@ -96,7 +97,8 @@ def test_which_iaps_keep_smac_out_of_the_cytosol() -> None:
 def test_where_components_are() -> None:
     rows = run("component_locations")
     assert {(str(r["label"]), str(r["locationLabel"])) for r in rows} == {
-        ("SMAC", "mitochondrion"), ("HtrA2", "mitochondrion")}
+        ("SMAC", "mitochondrion"), ("HtrA2", "mitochondrion"), ("ARTS", "mitochondrion"),
+        ("survivin", "midbody")}
 
 
 def test_go_terms_are_reused_by_iri() -> None:

@@ -145,7 +145,7 @@ def test_iapo_serve_runs_with_uvicorn_on_loopback() -> None:
         url = f"http://127.0.0.1:{port}/queries/iaps_by_bir_count?count=3"
         with urllib.request.urlopen(url, timeout=30) as response:
             labels = {b["label"]["value"] for b in json.load(response)["results"]["bindings"]}
-        assert labels == {"XIAP", "cIAP1", "cIAP2"}
+        assert labels == {"NAIP", "XIAP", "cIAP1", "cIAP2"}
     finally:
         server.terminate()
         server.wait(10)

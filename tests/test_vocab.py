@@ -21,7 +21,8 @@ from iapontology.graph import PREFIXES, load_graph
 from iapontology.identifiers import LOCAL_PATTERNS, SOURCE_PREFIXES
 from iapontology.paths import KNOWLEDGE_DIR
 from iapontology.queries import queries, run
-from iapontology.sphinx import SiteWriter
+from iapontology.sphinx import write_site
+from iapontology.sphinx.site import Site
 
 ROOT = Path(__file__).resolve().parent.parent
 #: Words of the SSSOM and OBO formats themselves (mapping predicates, a datatype), which
@@ -102,7 +103,7 @@ def printed_curies(fresh_build: Path, g: rdflib.Graph, tmp_path: Path) -> dict[s
     texts["iapo.json"] = " ".join(vocab.curie_or_iri(v) for graph in document["graphs"]
                                   for item in graph["nodes"] + graph["edges"]
                                   for v in item.values() if isinstance(v, str))
-    SiteWriter(g, tmp_path / "generated").write_all()
+    write_site(Site(g, tmp_path / "generated"))
     for path in [*(tmp_path / "generated").rglob("*.rst"), *(ROOT / "docs").glob("*.rst")]:
         texts[str(path)] = path.read_text(encoding="utf-8")
     found: dict[str, str] = {}
