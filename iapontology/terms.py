@@ -117,6 +117,11 @@ def _find(text: str, g: rdflib.Graph) -> Term:
         subject = URIRef(iri)
         if _in_graph(g, subject):
             return _describe(g, iri)
+        curie = compress(iri)
+        if curie and curie.split(":", 1)[0] in vocab.VOCABULARY_PREFIXES:
+            # a word of a standard vocabulary (owl:deprecated, skos:exactMatch): known by
+            # its IRI even where this ontology does not use it
+            return Term(iri, curie, curie.split(":", 1)[1])
     names = _index(g)
     matches = sorted(names.get(wanted.casefold(), []))
     if matches:

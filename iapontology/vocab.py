@@ -81,6 +81,10 @@ PREFIX_MAP: dict[str, str] = {
 #: shortened with one of them only when no longer prefix matches (``obo:UBERON_0000001``).
 NAMESPACE_PREFIXES = ("obo", "iapo")
 
+#: The standard vocabularies the files are written with (not ontologies of things).
+VOCABULARY_PREFIXES = ("rdf", "rdfs", "owl", "xsd", "skos", "dcterms", "oboInOwl", "foaf",
+                       "doap", "dcat", "semapv")
+
 #: Prefixes bound in every SPARQL query and used when printing IRIs.
 SPARQL_PREFIXES: dict[str, str] = dict(PREFIX_MAP)
 

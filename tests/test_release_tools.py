@@ -135,7 +135,7 @@ def test_fastobo_reads_every_term_and_counts_the_instances(fresh_build: Path,
     got = read.read_fastobo(fresh_build / "iapo.obo")
     assert got.without_individuals() == reference.without_individuals()
     # fastobo-py 0.14 parses [Instance] frames but cannot show their clauses: only the count
-    assert len(got.individuals) == len(reference.individuals) == 89
+    assert len(got.individuals) == len(reference.individuals) > 80
 
 
 def test_oak_obograph_reads_the_json_with_individuals(
