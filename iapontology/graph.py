@@ -115,7 +115,9 @@ def graph(*extra: Path, reload: bool = False, endpoint: str | None = None) -> rd
     if endpoint is not None:
         from rdflib.plugins.stores.sparqlstore import SPARQLStore
 
-        remote = rdflib.Graph(store=SPARQLStore(endpoint, returnFormat="json"))
+        # POST: the pre-bound prefixes make a query too long for a GET URL on some servers
+        remote = rdflib.Graph(store=SPARQLStore(endpoint, returnFormat="json",
+                                                method="POST_FORM"))
         for prefix, namespace in PREFIXES.items():
             remote.bind(prefix, namespace, override=True)
         return remote
