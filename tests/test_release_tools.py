@@ -252,3 +252,29 @@ def test_oak_statistics_through_the_pronto_adapter(fresh_build: Path, reference:
     assert stats.class_count == len(reference.terms)
     own_definitions = {d for d in reference.definitions if d[0] not in reference.individuals}
     assert stats.class_count_with_text_definitions == len(own_definitions)
+
+
+def test_full_variant_adds_inferences_under_its_own_iri(fresh_build: Path,
+                                                        tmp_path: Path) -> None:
+    """What the build writes as iapo-full.owl once HermiT infers something."""
+    from iapontology.build import _variant
+    from iapontology.serialise import with_inferred_parents
+
+    g = rdflib.Graph().parse(fresh_build / "iapo.owl")
+    xiap, finding = vocab.IAPO + "0000104", vocab.IAPO + "1000001"
+    inferred = {xiap: [vocab.IAPO + "0000003"]}          # pretend: XIAP is a caspase
+    types = {finding: [vocab.IAPO + "0000470"]}          # pretend: the finding is a trial
+    meta = {"iri": "https://w3id.org/iapo/iapo.owl",
+            "version_iri": "https://w3id.org/iapo/releases/2026-11-25/iapo.owl"}
+    text = _variant(with_inferred_parents(g, inferred, types), meta, "iapo-full.owl")
+    path = tmp_path / "iapo-full.owl"
+    path.write_text(text, encoding="utf-8")
+    full = rdflib.Graph().parse(path)
+    ontology = URIRef("https://w3id.org/iapo/iapo-full.owl")
+    assert (ontology, RDF.type, OWL.Ontology) in full
+    assert str(full.value(ontology, OWL.versionIRI)).endswith("/2026-11-25/iapo-full.owl")
+    assert (URIRef(xiap), RDFS.subClassOf, URIRef(vocab.IAPO + "0000003")) in full
+    assert (URIRef(finding), RDF.type, URIRef(vocab.IAPO + "0000470")) in full
+    assert len(full) == len(g) + 2  # the primary file's triples, plus the two inferences
+    pronto_view = shortened(read.read_pronto(path))
+    assert ("IAPO:0000104", "IAPO:0000003") in pronto_view.parents
