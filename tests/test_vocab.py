@@ -104,7 +104,7 @@ def test_sparql_takes_every_prefix_and_term_finds_mondo(fresh_graph: rdflib.Grap
 def printed_curies(fresh_build: Path, g: rdflib.Graph, tmp_path: Path) -> dict[str, str]:
     """Every CURIE shown by an export, a named query's result or a docs page -> where."""
     texts = {name: (fresh_build / name).read_text(encoding="utf-8")
-             for name in ("iapo.obo", "iapo.sssom.tsv")}
+             for name in ("iapo.obo", "iapo.sssom.tsv", "iapo.ttl")}
     document = json.loads((fresh_build / "iapo.json").read_text(encoding="utf-8"))
     texts["iapo.json"] = " ".join(vocab.curie_or_iri(v) for graph in document["graphs"]
                                   for item in graph["nodes"] + graph["edges"]
