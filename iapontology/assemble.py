@@ -13,14 +13,13 @@ import owlready2 as owl
 from iapontology.curation import Knowledge
 from iapontology.identifiers import expand
 from iapontology.schema import (
-    DCTERMS,
-    OWL,
     Vocabulary,
     add_iri_value,
     declare_vocabulary,
     english,
 )
 from iapontology.tables import Row
+from iapontology.vocab import CONTACT_POINT, HOMEPAGE, ISSUE_TRACKER, LICENSE, VERSION_IRI
 
 HAS_DOMAIN = "IAPO:0000501"
 IN_TAXON = "RO:0002162"
@@ -160,8 +159,13 @@ class Assembler:
         for name, annotation in values.items():
             setattr(onto.metadata, vocab[name].python_name, annotation)
         onto.metadata.versionInfo = [meta["version"]]
-        add_iri_value(onto, OWL + "versionIRI", version_iri(meta))
-        add_iri_value(onto, DCTERMS + "license", meta["license"])
+        add_iri_value(onto, VERSION_IRI, version_iri(meta))
+        add_iri_value(onto, LICENSE, meta["license"])
+        # where to find it, where to report a problem, and whom to contact
+        for predicate, key in ((HOMEPAGE, "homepage"), (ISSUE_TRACKER, "issue_tracker"),
+                               (CONTACT_POINT, "contact")):
+            if meta.get(key):
+                add_iri_value(onto, predicate, meta[key])
 
     def _property(self, curie: str) -> None:
         row = self.knowledge.properties[curie]

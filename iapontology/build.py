@@ -7,14 +7,16 @@ release file this build did not make, such as ``iapo-full.owl`` without the reas
 removed). A bad row, a failed reasoner check or a Java failure leaves the output folder
 exactly as it was.
 
-The release set: ``iapo.owl`` (primary, RDF/XML), ``iapo-base.owl``, ``iapo-full.owl`` (with
-HermiT's inferred hierarchy; written only when the reasoner runs), ``iapo.ttl``, ``iapo.json``
-(OBO Graphs), ``iapo.obo`` (OBO 1.4), ``iapo.sssom.tsv`` and ``iapo-query.nt`` (ontology plus
-relation-graph view, for fast loading).
+The release set: ``iapo.owl`` (primary, RDF/XML), ``iapo-base.owl`` (own axioms, own IRI),
+``iapo-full.owl`` (primary plus HermiT's inferences; written only when the reasoner runs and
+infers something, since otherwise it would be a copy), ``iapo.ttl``, ``iapo.json`` (OBO
+Graphs), ``iapo.obo`` (OBO 1.4), ``iapo.sssom.tsv``, ``iapo.context.jsonld`` (the prefix
+map) and ``iapo-query.nt`` (ontology plus relation-graph view, for fast loading).
 """
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -28,6 +30,7 @@ from iapontology.exports import base_graph, obo_text, obographs_json
 from iapontology.mappings import sssom_text
 from iapontology.paths import (
     BASE_FILE,
+    CONTEXT_FILE,
     DEFAULT_OUTPUT_DIR,
     FULL_FILE,
     JSON_FILE,
@@ -42,18 +45,20 @@ from iapontology.quality import Finding, check_rdfxml, show, summary
 from iapontology.reasoner import ReasonerResult, run_hermit
 from iapontology.relation_graph import relation_triples
 from iapontology.serialise import (
-    flat_rdfxml_text,
     ntriples_text,
+    owlready_rdfxml_text,
     publish,
     rdfxml_text,
+    renamed_ontology,
     staging_folder,
     turtle_text,
     with_inferred_parents,
     write_file,
 )
+from iapontology.vocab import jsonld_context
 
 #: Every file a build may write; a build removes those of them it did not write this time.
-RELEASE_FILES = (PRIMARY_FILE, BASE_FILE, FULL_FILE, TURTLE_FILE, JSON_FILE, OBO_FILE,
+RELEASE_FILES = (PRIMARY_FILE, BASE_FILE, FULL_FILE, TURTLE_FILE, JSON_FILE, OBO_FILE, CONTEXT_FILE,
                  SSSOM_FILE, QUERY_GRAPH_FILE)
 
 
@@ -75,6 +80,14 @@ class BuildReport:
 
 def _quiet(_: str) -> None:
     return None
+
+
+def _variant(graph: rdflib.Graph, meta: dict, name: str) -> str:
+    """A release variant as ODK makes it: its own ontology IRI and dated version IRI
+    (``https://w3id.org/iapo/iapo-base.owl``), written by Owlready2 like the primary file."""
+    iri = meta["iri"].rsplit("/", 1)[0] + "/" + name
+    version = meta["version_iri"].rsplit("/", 1)[0] + "/" + name
+    return owlready_rdfxml_text(renamed_ontology(graph, iri, version), iri)
 
 
 def _located(knowledge: Knowledge, finding: Finding) -> str:
@@ -131,7 +144,8 @@ def build(
                          "nothing was written")
     progress(f"report: {summary(report.findings)}")
 
-    meta = knowledge.metadata["ontology"]
+    meta = dict(knowledge.metadata["ontology"])
+    meta["version_iri"] = version_iri(meta)
     with staging_folder(out_dir) as stage:
         write_file(stage / PRIMARY_FILE, owl_text)
         if reason:
@@ -144,17 +158,24 @@ def build(
                 raise BuildError(f"HermiT: unsatisfiable classes: {names}; nothing was written")
             progress(f"HermiT: consistent, no unsatisfiable class "
                      f"({report.reasoner.seconds:.1f} s)")
-            full = with_inferred_parents(graph, report.reasoner.inferred)
-            write_file(stage / FULL_FILE, flat_rdfxml_text(full))
+            if report.reasoner.inferred or report.reasoner.inferred_types:
+                full = with_inferred_parents(graph, report.reasoner.inferred,
+                                             report.reasoner.inferred_types)
+                write_file(stage / FULL_FILE, _variant(full, meta, FULL_FILE))
+            else:
+                # full = primary + inferences; with none it would be a copy, so none is shipped
+                progress(f"HermiT inferred nothing that is not asserted: no {FULL_FILE}")
         for name, text in (
-            (BASE_FILE, flat_rdfxml_text(base_graph(graph))),
+            (BASE_FILE, _variant(base_graph(graph), meta, BASE_FILE)),
             (TURTLE_FILE, turtle_text(graph)),
-            (JSON_FILE, obographs_json(graph, meta["iri"], version_iri(meta))),
-            (OBO_FILE, obo_text(graph, version_iri(meta))),
+            (JSON_FILE, obographs_json(graph, meta)),
+            (OBO_FILE, obo_text(graph, meta)),
             (SSSOM_FILE, sssom_text(graph, meta)),
+            (CONTEXT_FILE, json.dumps(jsonld_context(), indent=1, sort_keys=True) + "\n"),
             (QUERY_GRAPH_FILE, ntriples_text(query_graph)),
         ):
             write_file(stage / name, text)
+        # publish() also removes release files this build did not make (a stale full file)
         report.files = publish(stage, out_dir, RELEASE_FILES)
     report.seconds = time.perf_counter() - started
     progress(f"wrote {', '.join(str(p) for p in report.files)} in {report.seconds:.1f} s")

@@ -9,11 +9,12 @@ from pathlib import Path
 import rdflib
 from rdflib import OWL, RDF, RDFS, Literal, URIRef
 
+from iapontology import vocab
 from iapontology.exports import KINDS, restrictions
 from iapontology.graph import load_graph
 from iapontology.identifiers import compress
 
-DEFINITION = URIRef("http://purl.obolibrary.org/obo/IAO_0000115")
+DEFINITION = URIRef(vocab.DEFINITION)
 
 
 @dataclass

@@ -15,31 +15,14 @@ from pathlib import Path
 import rdflib
 from rdflib.term import Identifier, Node
 
-from iapontology.identifiers import IAPO_NAMESPACE, OBO
 from iapontology.paths import QUERY_GRAPH_FILE, bundled_ontology_dir
 from iapontology.relation_graph import add_relation_view
 from iapontology.safety import RefusedInput
+from iapontology.vocab import SPARQL_PREFIXES
 from iapontology.xmlguard import check_size, scan_xml, utf8_bytes
 
-#: Prefixes bound in every query (and used when printing IRIs).
-PREFIXES: dict[str, str] = {
-    "iapo": IAPO_NAMESPACE,
-    "IAPO": IAPO_NAMESPACE + "IAPO_",
-    "obo": OBO,
-    "RO": OBO + "RO_",
-    "BFO": OBO + "BFO_",
-    "IAO": OBO + "IAO_",
-    "GO": OBO + "GO_",
-    "PR": OBO + "PR_",
-    "NCBITaxon": OBO + "NCBITaxon_",
-    "oboInOwl": "http://www.geneontology.org/formats/oboInOwl#",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "dcterms": "http://purl.org/dc/terms/",
-}
+#: Prefixes bound in every query (and used when printing IRIs): the package vocabulary.
+PREFIXES: dict[str, str] = SPARQL_PREFIXES
 
 #: rdflib parser names (Oxigraph's own parsers) by file suffix.
 _PARSERS = {
@@ -128,7 +111,9 @@ def graph(*extra: Path, reload: bool = False, endpoint: str | None = None) -> rd
     if endpoint is not None:
         from rdflib.plugins.stores.sparqlstore import SPARQLStore
 
-        remote = rdflib.Graph(store=SPARQLStore(endpoint, returnFormat="json"))
+        # POST: the pre-bound prefixes make a query too long for a GET URL on some servers
+        remote = rdflib.Graph(store=SPARQLStore(endpoint, returnFormat="json",
+                                                method="POST_FORM"))
         for prefix, namespace in PREFIXES.items():
             remote.bind(prefix, namespace, override=True)
         return remote

@@ -7,40 +7,11 @@ a cell that does not match its pattern is a curation error caught before any bui
 from __future__ import annotations
 
 import re
-from functools import cache
 
-IAPO_NAMESPACE = "https://w3id.org/iapo/"
-OBO = "http://purl.obolibrary.org/obo/"
+from iapontology import vocab
+from iapontology.vocab import IAPO_NAMESPACE, OBO, PREFIX_MAP, converter
 
-#: Prefixes whose terms become IRIs in the ontology (reused classes and properties).
-PREFIX_MAP: dict[str, str] = {
-    "IAPO": IAPO_NAMESPACE + "IAPO_",
-    "BFO": OBO + "BFO_",
-    "RO": OBO + "RO_",
-    "IAO": OBO + "IAO_",
-    "GO": OBO + "GO_",
-    "PR": OBO + "PR_",
-    "CHEBI": OBO + "CHEBI_",
-    "MONDO": OBO + "MONDO_",
-    "NCBITaxon": OBO + "NCBITaxon_",
-    "OBI": OBO + "OBI_",
-    "NCIT": OBO + "NCIT_",
-    "oboInOwl": "http://www.geneontology.org/formats/oboInOwl#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-}
-
-
-
-@cache
-def converter():
-    """The ``curies`` converter for :data:`PREFIX_MAP` (built on first use: importing
-    ``curies`` is slow, and most programs never need it)."""
-    import curies
-
-    return curies.Converter.from_prefix_map(PREFIX_MAP)
+__all__ = ["IAPO_NAMESPACE", "OBO", "PREFIX_MAP", "compress", "converter", "expand"]
 
 #: Patterns for the local part of each CURIE prefix that may appear in a table.
 LOCAL_PATTERNS: dict[str, str] = {
@@ -76,7 +47,8 @@ _COMPILED = {prefix: re.compile(rf"^(?:{pattern})$") for prefix, pattern in LOCA
 #: Sources a definition or an axiom may cite (a trial registration counts for trial facts).
 SOURCE_PREFIXES = ("PMID", "DOI", "clinicaltrials", "isrctn", "EudraCT", "ACTRN")
 
-#: Where a cross-reference can be looked up, for links in the docs and the CLI.
+#: Where a cross-reference can be looked up (a web page, not the IRI), for links in the docs
+#: and the CLI; OBO Library terms resolve at their PURLs.
 XREF_URLS: dict[str, str] = {
     "UniProtKB": "https://www.uniprot.org/uniprotkb/{}",
     "HGNC": "https://www.genenames.org/data/gene-symbol-report/#!/hgnc_id/HGNC:{}",
@@ -91,10 +63,10 @@ XREF_URLS: dict[str, str] = {
     "isrctn": "https://www.isrctn.com/{}",
     "EudraCT": "https://www.clinicaltrialsregister.eu/ctr-search/search?query={}",
     "ACTRN": "https://www.anzctr.org.au/TrialSearch.aspx?searchTxt={}",
-    "CHEBI": "http://purl.obolibrary.org/obo/CHEBI_{}",
-    "MONDO": "http://purl.obolibrary.org/obo/MONDO_{}",
-    "NCIT": "http://purl.obolibrary.org/obo/NCIT_{}",
-    "GO": "http://purl.obolibrary.org/obo/GO_{}",
+    "CHEBI": PREFIX_MAP["CHEBI"] + "{}",
+    "MONDO": PREFIX_MAP["MONDO"] + "{}",
+    "NCIT": PREFIX_MAP["NCIT"] + "{}",
+    "GO": PREFIX_MAP["GO"] + "{}",
 }
 
 
@@ -124,7 +96,7 @@ def curie_problem(text: str, allowed: tuple[str, ...] | None = None) -> str | No
 
 def expand(curie: str) -> str:
     """Turn a CURIE of an ontology term (``GO:0006915``) into its IRI."""
-    iri = converter().expand(curie)
+    iri = vocab.expand(curie)
     if iri is None:
         raise ValueError(f"cannot expand {curie!r}: unknown prefix")
     return iri
@@ -132,7 +104,7 @@ def expand(curie: str) -> str:
 
 def compress(iri: str) -> str | None:
     """Turn an ontology IRI back into a CURIE, or None when no prefix covers it."""
-    return converter().compress(iri)
+    return vocab.compress(iri)
 
 
 def xref_url(curie: str) -> str | None:

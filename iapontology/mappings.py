@@ -6,27 +6,19 @@ import rdflib
 from rdflib import RDFS, URIRef
 
 from iapontology.identifiers import PREFIX_MAP, compress, split_curie
+from iapontology.vocab import HAS_DB_XREF
 
-OIO_XREF = URIRef("http://www.geneontology.org/formats/oboInOwl#hasDbXref")
+OIO_XREF = URIRef(HAS_DB_XREF)
 
 #: Prefixes whose identifiers name the same kind of thing as our term (exact match); the
 #: rest (a gene for a protein, a GO complex for its named variant) are close matches.
 EXACT = {"UniProtKB", "InterPro", "CHEBI", "MONDO", "NCIT", "pubchem.compound",
          "clinicaltrials", "EudraCT", "isrctn"}
-CURIE_MAP = {
-    **{k: v for k, v in PREFIX_MAP.items() if k in {"IAPO", "GO", "CHEBI", "MONDO", "NCIT"}},
-    "UniProtKB": "http://purl.uniprot.org/uniprot/",
-    "HGNC": "http://identifiers.org/hgnc/",
-    "NCBIGene": "http://identifiers.org/ncbigene/",
-    "InterPro": "http://purl.obolibrary.org/obo/IPR_",
-    "pubchem.compound": "http://rdf.ncbi.nlm.nih.gov/pubchem/compound/CID",
-    "clinicaltrials": "https://clinicaltrials.gov/study/",
-    "EudraCT": "https://www.clinicaltrialsregister.eu/ctr-search/search?query=",
-    "isrctn": "https://www.isrctn.com/",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "semapv": "https://w3id.org/semapv/vocab/",
-    "orcid": "https://orcid.org/",
-}
+#: Prefixes of the cross-references written as mappings (the rest are sources or links).
+MAPPED = {"GO", "CHEBI", "MONDO", "NCIT", "UniProtKB", "HGNC", "NCBIGene", "InterPro",
+          "pubchem.compound", "clinicaltrials", "EudraCT", "isrctn"}
+#: The SSSOM curie_map: the package vocabulary's IRIs for every prefix the file uses.
+CURIE_MAP = {prefix: PREFIX_MAP[prefix] for prefix in sorted(MAPPED | {"IAPO", "skos", "semapv"})}
 COLUMNS = ("subject_id", "subject_label", "predicate_id", "object_id",
            "mapping_justification", "comment")
 
@@ -39,7 +31,7 @@ def sssom_text(graph: rdflib.Graph, meta: dict) -> str:
         parts = split_curie(str(xref))
         if not subject_id or not subject_id.startswith("IAPO:") or parts is None:
             continue
-        if parts[0] not in CURIE_MAP:
+        if parts[0] not in MAPPED:
             continue
         predicate = "skos:exactMatch" if parts[0] in EXACT else "skos:closeMatch"
         label = str(graph.value(subject, RDFS.label) or "")

@@ -170,6 +170,19 @@ def check_with_owlapi(owl_file: Path, jars: Path = DEFAULT_JARS, follow_imports:
     return report
 
 
+def convert_with_owlapi(source: Path, out_file: Path, jars: Path = DEFAULT_JARS,
+                       timeout: float | None = None) -> Path:
+    """Load ``source`` (RDF/XML, Turtle or OBO) with the OWL API, imports not followed, and
+    write what it read as RDF/XML to ``out_file``; raises :class:`OwlApiError` with the OWL
+    API's message when it cannot."""
+    run = run_tool(_java(jars, "--convert", str(source), str(out_file)),
+                   "the OWL API converter", timeout)
+    if run.returncode != 0 or not out_file.exists():
+        raise OwlApiError(f"the OWL API could not read {source}: "
+                          f"{last_line(run.stderr or run.stdout)}")
+    return out_file
+
+
 def roundtrip_with_owlapi(owl_file: Path, out_file: Path, jars: Path = DEFAULT_JARS,
                           timeout: float | None = None) -> dict:
     """Load, save as RDF/XML (as Protégé does) and reload with the OWL API; return the

@@ -17,6 +17,7 @@ TURTLE_FILE = "iapo.ttl"
 JSON_FILE = "iapo.json"
 OBO_FILE = "iapo.obo"
 SSSOM_FILE = "iapo.sssom.tsv"
+CONTEXT_FILE = "iapo.context.jsonld"
 QUERY_GRAPH_FILE = "iapo-query.nt"
 
 

@@ -45,6 +45,8 @@ class ReasonerResult:
     seconds: float = 0.0
     #: class IRI -> named superclasses HermiT inferred that were not asserted
     inferred: dict[str, list[str]] = field(default_factory=dict)
+    #: individual IRI -> named classes HermiT inferred it belongs to, beyond those asserted
+    inferred_types: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -135,6 +137,7 @@ def _classify(source: Path, java_memory_mb: int) -> ReasonerResult:
     else:
         ontology = world.get_ontology(source.as_uri()).load()
     asserted = {cls.iri: _named_parents(cls) for cls in world.classes()}
+    asserted_types = {i.iri: _named_parents(i) for i in world.individuals()}
     started = time.perf_counter()
     try:
         with ontology:
@@ -150,8 +153,30 @@ def _classify(source: Path, java_memory_mb: int) -> ReasonerResult:
         new = sorted(_named_parents(cls) - asserted.get(cls.iri, set()))
         if new and cls.iri in asserted:
             inferred[cls.iri] = new
+    # an individual's direct types after reasoning, less what its asserted types entail
+    parents_now = {cls.iri: _named_parents(cls) for cls in world.classes()}
+    inferred_types = {}
+    for individual in world.individuals():
+        if individual.iri not in asserted_types:
+            continue
+        entailed = _closure(asserted_types[individual.iri], parents_now)
+        new = sorted(_named_parents(individual) - entailed)
+        if new:
+            inferred_types[individual.iri] = new
     world.close()
-    return ReasonerResult(True, unsatisfiable, seconds, dict(sorted(inferred.items())))
+    return ReasonerResult(True, unsatisfiable, seconds, dict(sorted(inferred.items())),
+                          dict(sorted(inferred_types.items())))
+
+
+def _closure(types: set[str], parents: dict[str, set[str]]) -> set[str]:
+    """``types`` with all their named superclasses in ``parents``."""
+    found, todo = set(), list(types)
+    while todo:
+        iri = todo.pop()
+        if iri not in found:
+            found.add(iri)
+            todo += parents.get(iri, ())
+    return found
 
 
 def _named_parents(cls) -> set[str]:

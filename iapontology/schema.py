@@ -12,11 +12,7 @@ from dataclasses import dataclass
 
 import owlready2 as owl
 
-from iapontology.identifiers import OBO
-
-OBO_IN_OWL = "http://www.geneontology.org/formats/oboInOwl#"
-DCTERMS = "http://purl.org/dc/terms/"
-OWL = "http://www.w3.org/2002/07/owl#"
+from iapontology.vocab import DCAT, DCTERMS, DOAP, FOAF, OBO, OBO_IN_OWL
 
 #: name used in Python -> (namespace, local name, English label)
 ANNOTATION_PROPERTIES: dict[str, tuple[str, str, str]] = {
@@ -32,6 +28,9 @@ ANNOTATION_PROPERTIES: dict[str, tuple[str, str, str]] = {
     "creator": (DCTERMS, "creator", "creator"),
     "source": (DCTERMS, "source", "source"),
     "bibliographic_citation": (DCTERMS, "bibliographicCitation", "bibliographic citation"),
+    "homepage": (FOAF, "homepage", "homepage"),
+    "issue_tracker": (DOAP, "bug-database", "bug database"),
+    "contact": (DCAT, "contactPoint", "contact point"),
 }
 
 

@@ -162,56 +162,45 @@ def publish(stage: Path, out_dir: Path, release_names: Iterable[str]) -> list[Pa
     return [out_dir / name for name in written]
 
 
-def flat_rdfxml_text(graph: rdflib.Graph) -> str:
-    """RDF/XML with one ``rdf:Description`` per subject, sorted, blank nodes as
-    ``rdf:nodeID`` with content-derived names: valid for the OWL API and byte-stable."""
-    from xml.sax.saxutils import escape, quoteattr
-
-    graph = canonical(graph)
-    namespaces: dict[str, str] = {}
-
-    def qname(predicate: URIRef) -> str:
-        text = str(predicate)
-        cut = max(text.rfind("#"), text.rfind("/")) + 1
-        namespace, local = text[:cut], text[cut:]
-        if namespace not in namespaces:
-            namespaces[namespace] = f"ns{len(namespaces)}"
-        return f"{namespaces[namespace]}:{local}"
-
-    def node_attr(node) -> str:
-        if isinstance(node, BNode):
-            return f"rdf:nodeID={quoteattr(str(node))}"
-        return f"rdf:about={quoteattr(str(node))}"
-
-    body: list[str] = []
-    subjects = sorted(set(graph.subjects()), key=lambda n: (isinstance(n, BNode), str(n)))
-    for subject in subjects:
-        body.append(f"  <rdf:Description {node_attr(subject)}>")
-        for predicate, obj in sorted(graph.predicate_objects(subject),
-                                     key=lambda po: (str(po[0]), po[1].n3())):
-            name = qname(predicate)
-            if isinstance(obj, BNode):
-                body.append(f"    <{name} rdf:nodeID={quoteattr(str(obj))}/>")
-            elif isinstance(obj, URIRef):
-                body.append(f"    <{name} rdf:resource={quoteattr(str(obj))}/>")
-            else:
-                attr = (f" xml:lang={quoteattr(obj.language)}" if obj.language else
-                        f" rdf:datatype={quoteattr(str(obj.datatype))}" if obj.datatype else "")
-                body.append(f"    <{name}{attr}>{escape(str(obj))}</{name}>")
-        body.append("  </rdf:Description>")
-    declarations = "".join(f'\n         xmlns:{prefix}={quoteattr(ns)}'
-                           for ns, prefix in sorted(namespaces.items(), key=lambda kv: kv[1]))
-    head = ('<?xml version="1.0" encoding="utf-8"?>\n<rdf:RDF '
-            'xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"' + declarations + ">")
-    return "\n".join([head, *body, "</rdf:RDF>"]) + "\n"
-
-
-def with_inferred_parents(graph: rdflib.Graph, inferred: dict[str, list[str]]) -> rdflib.Graph:
-    """A copy of ``graph`` with HermiT's inferred superclasses added as subClassOf triples."""
+def with_inferred_parents(graph: rdflib.Graph, inferred: dict[str, list[str]],
+                          inferred_types: dict[str, list[str]] | None = None) -> rdflib.Graph:
+    """A copy of ``graph`` with HermiT's inferred superclasses added as subClassOf triples
+    and the individuals' inferred types as rdf:type triples."""
     full = rdflib.Graph()
     for triple in graph:
         full.add(triple)
     for child, parents in inferred.items():
         for parent in parents:
             full.add((URIRef(child), rdflib.RDFS.subClassOf, URIRef(parent)))
+    for individual, kinds in (inferred_types or {}).items():
+        for kind in kinds:
+            full.add((URIRef(individual), rdflib.RDF.type, URIRef(kind)))
     return full
+
+
+def renamed_ontology(graph: rdflib.Graph, iri: str, version_iri: str) -> rdflib.Graph:
+    """A copy of ``graph`` whose ontology header has its own IRI and version IRI (a release
+    variant such as ``iapo-base.owl`` is a different ontology from the primary file)."""
+    old = next(graph.subjects(rdflib.RDF.type, rdflib.OWL.Ontology))
+    new = URIRef(iri)
+    out = rdflib.Graph()
+    for s, p, o in graph:
+        if s == old and p == rdflib.OWL.versionIRI:
+            continue
+        out.add((new if s == old else s, p, new if o == old else o))
+    out.add((new, rdflib.OWL.versionIRI, URIRef(version_iri)))
+    return out
+
+
+def owlready_rdfxml_text(graph: rdflib.Graph, iri: str) -> str:
+    """RDF/XML of ``graph`` written by Owlready2, as the primary file is: typed elements
+    (``owl:Ontology``, ``owl:Class``...) with nested restrictions, which pronto needs, and
+    the same text for the same triples (they are loaded in sorted N-Triples order)."""
+    world = owl.World()
+    try:
+        ontology = world.get_ontology(iri)
+        ontology.load(fileobj=io.BytesIO(ntriples_text(graph).encode("utf-8")),
+                      format="ntriples")
+        return rdfxml_text(ontology)
+    finally:
+        world.close()

@@ -10,12 +10,13 @@ from functools import lru_cache
 import rdflib
 from rdflib import OWL, RDF, RDFS, Literal, URIRef
 
+from iapontology import vocab
 from iapontology.graph import PREFIXES, graph, query
 from iapontology.identifiers import compress, split_curie
 
 OBO_IN_OWL = rdflib.Namespace(PREFIXES["oboInOwl"])
 OBO = rdflib.Namespace(PREFIXES["obo"])
-HGNC_SYMBOL = URIRef(PREFIXES["IAPO"] + "0000601")
+HGNC_SYMBOL = URIRef(vocab.HGNC_SYMBOL)
 
 #: Properties whose values name a term, best first (a label beats a synonym).
 _NAMING = (RDFS.label, HGNC_SYMBOL, OBO_IN_OWL.hasExactSynonym, OBO_IN_OWL.hasRelatedSynonym,
@@ -97,6 +98,13 @@ def term(text: str, g: rdflib.Graph | None = None) -> Term:
     return found
 
 
+def _in_graph(g: rdflib.Graph, subject: URIRef) -> bool:
+    """True when the IRI names something the ontology declares or uses (a term, or a
+    built-in such as ``owl:Thing`` or ``rdfs:label`` that its axioms use)."""
+    return ((subject, RDF.type, None) in g or (subject, RDFS.label, None) in g
+            or (None, subject, None) in g or (None, None, subject) in g)
+
+
 def _find(text: str, g: rdflib.Graph) -> Term:
     wanted = text.strip()
     candidates: list[str] = []
@@ -107,8 +115,13 @@ def _find(text: str, g: rdflib.Graph) -> Term:
         candidates.append(PREFIXES[prefix] + local)
     for iri in candidates:
         subject = URIRef(iri)
-        if (subject, RDF.type, None) in g or (subject, RDFS.label, None) in g:
+        if _in_graph(g, subject):
             return _describe(g, iri)
+        curie = compress(iri)
+        if curie and curie.split(":", 1)[0] in vocab.VOCABULARY_PREFIXES:
+            # a word of a standard vocabulary (owl:deprecated, skos:exactMatch): known by
+            # its IRI even where this ontology does not use it
+            return Term(iri, curie, curie.split(":", 1)[1])
     names = _index(g)
     matches = sorted(names.get(wanted.casefold(), []))
     if matches:

@@ -26,7 +26,8 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_wheel_carries_ontology_tables_queries_and_checker(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     for expected in ("iapontology/ontology/iapo.owl", "iapontology/ontology/iapo.ttl",
-                     "iapontology/ontology/iapo-base.owl", "iapontology/ontology/iapo-full.owl",
+                     "iapontology/ontology/iapo-base.owl",
+                     "iapontology/ontology/iapo.context.jsonld",
                      "iapontology/ontology/iapo.obo", "iapontology/ontology/iapo.json",
                      "iapontology/ontology/iapo.sssom.tsv",
                      "iapontology/ontology/iapo-query.nt", "iapontology/knowledge/iaps.tsv",

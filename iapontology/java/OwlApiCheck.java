@@ -53,6 +53,10 @@ public final class OwlApiCheck {
                 rest.add(args[i]);
             }
         }
+        if (rest.size() == 3 && rest.get(0).equals("--convert")) {
+            convert(new File(rest.get(1)), new File(rest.get(2)), followImports);
+            return;
+        }
         if (rest.size() == 3 && rest.get(0).equals("--roundtrip")) {
             roundTrip(new File(rest.get(1)), new File(rest.get(2)), followImports);
             return;
@@ -131,6 +135,18 @@ public final class OwlApiCheck {
             case "jsonld": return new RDFJsonLDDocumentFormat();
             default: return null;
         }
+    }
+
+    /**
+     * Load IN in whatever format the OWL API finds (RDF/XML, Turtle, OBO 1.4...), imports
+     * not followed unless asked, and save what it read as RDF/XML to OUT, so another program
+     * can compare it with the source.
+     */
+    private static void convert(File in, File out, boolean followImports) throws Exception {
+        OWLOntologyManager manager = manager(followImports);
+        OWLOntology ontology = manager.loadOntologyFromOntologyDocument(in);
+        manager.saveOntology(ontology, new RDFXMLDocumentFormat(), IRI.create(out.toURI()));
+        System.out.println("converted: " + ontology.getAxiomCount());
     }
 
     /**

@@ -21,19 +21,17 @@ __all__ = ["PANELS_FILE", "Panel", "load_panels", "neighbourhood", "pathway_page
 PANELS_FILE = Path(__file__).with_name("panels.toml")
 NODE_FONT, EDGE_FONT = 14, 11  # points; Graphviz SVG draws 1 pt as 1.33 CSS px
 IAP, ANTAGONIST = iapo("0000001"), iapo("0000006")
-CAPABLE_OF = "http://purl.obolibrary.org/obo/RO_0002215"
+CAPABLE_OF = expand("RO:0002215")
 # How the pathway draws the relations it knows (short label, style); any other relation is
 # a grey arrow labelled with the relation's name.
 STYLES = {
-    "http://purl.obolibrary.org/obo/RO_0002449": ("inhibits", 'color="#b91c1c"'),
-    "http://purl.obolibrary.org/obo/RO_0011016": ("inhibits (indirectly)",
-                                                  'color="#b91c1c", style=dashed'),
-    "http://purl.obolibrary.org/obo/RO_0002480": ("ubiquitinates", 'color="#7c3aed"'),
-    "http://purl.obolibrary.org/obo/RO_0002430": ("holds back",
-                                                  'color="#b45309", style=dashed'),
-    "http://purl.obolibrary.org/obo/RO_0002429": ("drives", 'color="#047857"'),
+    expand("RO:0002449"): ("inhibits", 'color="#b91c1c"'),
+    expand("RO:0011016"): ("inhibits (indirectly)", 'color="#b91c1c", style=dashed'),
+    expand("RO:0002480"): ("ubiquitinates", 'color="#7c3aed"'),
+    expand("RO:0002430"): ("holds back", 'color="#b45309", style=dashed'),
+    expand("RO:0002429"): ("drives", 'color="#047857"'),
 }
-SKIPPED = {CAPABLE_OF, "http://purl.obolibrary.org/obo/RO_0002436"}  # shown on term pages
+SKIPPED = {CAPABLE_OF, expand("RO:0002436")}  # shown on term pages
 
 
 @dataclass(frozen=True)

@@ -20,18 +20,18 @@ from iapontology.sphinx.term_pages import FINDING
 __all__ = ["MECHANISMS_FILE", "Chain", "chains", "load_rules", "why_index", "why_page"]
 
 MECHANISMS_FILE = Path(__file__).with_name("why.toml")
-CAPABLE_OF = "http://purl.obolibrary.org/obo/RO_0002215"
+CAPABLE_OF = expand("RO:0002215")
 # Relations followed downstream of what the IAP acts on: where it takes part, what it is
 # part of, and what it (positively or negatively) regulates or is causally upstream of.
 DOWNSTREAM = {
-    "http://purl.obolibrary.org/obo/RO_0000056",
-    "http://purl.obolibrary.org/obo/BFO_0000050",
-    "http://purl.obolibrary.org/obo/RO_0002211",
-    "http://purl.obolibrary.org/obo/RO_0002212",
-    "http://purl.obolibrary.org/obo/RO_0002213",
-    "http://purl.obolibrary.org/obo/RO_0002411",
-    "http://purl.obolibrary.org/obo/RO_0002429",
-    "http://purl.obolibrary.org/obo/RO_0002430",
+    expand("RO:0000056"),
+    expand("BFO:0000050"),
+    expand("RO:0002211"),
+    expand("RO:0002212"),
+    expand("RO:0002213"),
+    expand("RO:0002411"),
+    expand("RO:0002429"),
+    expand("RO:0002430"),
 }
 IAP_OF, CANCER_OF, TREATMENT_OF, MECHANISM_OF, EVIDENCE_OF = (
     iapo(n) for n in ("0000511", "0000512", "0000513", "0000514", "0000515"))
