@@ -24,8 +24,8 @@ sys.path.insert(0, str(ROOT))
 
 import pyoxigraph  # noqa: E402
 
-from iapontology.graph import load_graph  # noqa: E402
-from iapontology.safety import RefusedInput  # noqa: E402
+from iapontology.rdf.graph import load_graph  # noqa: E402
+from iapontology.rdf.safety import RefusedInput  # noqa: E402
 from tests.hostile import (  # noqa: E402
     RDF_CLOSE,
     RDF_OPEN,

@@ -24,9 +24,9 @@ import owlready2
 import rdflib
 
 import iapontology as iapo
-from iapontology.graph import PREFIXES, load_graph
 from iapontology.paths import QUERY_GRAPH_FILE, bundled_ontology_dir
-from iapontology.queries import bind_parameters
+from iapontology.rdf.graph import PREFIXES, load_graph
+from iapontology.sparql.named import bind_parameters
 
 
 def median_ms(action: Callable[[], object], repeat: int) -> float:
@@ -71,9 +71,9 @@ def cold_graph_ms(repeat: int = 5) -> float:
 _PLAIN = """
 import statistics, sys, time
 import rdflib
-from iapontology.graph import PREFIXES
+from iapontology.rdf.graph import PREFIXES
 from iapontology.paths import QUERY_GRAPH_FILE, bundled_ontology_dir
-from iapontology.queries import bind_parameters, get_query
+from iapontology.sparql.named import bind_parameters, get_query
 import iapontology
 named = get_query(sys.argv[1])
 bindings = bind_parameters(named, {}, iapontology.graph())

@@ -21,9 +21,9 @@ from pathlib import Path
 
 import rdflib
 
-from iapontology.graph import new_graph, query
+from iapontology.build.quality import level_of, report_checks
 from iapontology.paths import PRIMARY_FILE, bundled_ontology_dir
-from iapontology.quality import level_of, report_checks
+from iapontology.rdf.graph import new_graph, query
 
 _OWN = re.compile(r"<https://w3id\.org/iapo/(IAPO_\d+)>")
 _BNODE = re.compile(r"_:(\w+)")

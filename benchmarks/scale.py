@@ -22,9 +22,9 @@ import time
 from pathlib import Path
 
 import iapontology as iapo
-from iapontology.graph import PREFIXES, load_graph
 from iapontology.paths import QUERY_GRAPH_FILE, bundled_ontology_dir
-from iapontology.queries import bind_parameters
+from iapontology.rdf.graph import PREFIXES, load_graph
+from iapontology.sparql.named import bind_parameters
 
 _GROWING = re.compile(r"<https://w3id\.org/iapo/(IAPO_(?:00007\d\d|[1-9]\d{6}))>")
 _BNODE = re.compile(r"_:(\S+)")

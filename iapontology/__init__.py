@@ -10,9 +10,9 @@ The package ships the built ontology and gives three ways in:
 The ``iapo`` command builds, checks and queries the ontology from the shell.
 """
 
-from iapontology.graph import PREFIXES, graph, query
-from iapontology.queries import queries, run
-from iapontology.terms import Term, term
+from iapontology.rdf.graph import PREFIXES, graph, query
+from iapontology.sparql.named import queries, run
+from iapontology.sparql.terms import Term, term
 
 __version__ = "0.1.0"
 

@@ -46,9 +46,9 @@ def _progress(message: str) -> None:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    from iapontology.build import BuildError, build
-    from iapontology.reasoner import ReasonerError, ReasonerUnavailable
-    from iapontology.tables import CurationError
+    from iapontology.build.pipeline import BuildError, build
+    from iapontology.build.reasoner import ReasonerError, ReasonerUnavailable
+    from iapontology.knowledge.tables import CurationError
 
     try:
         report = build(Path(args.out), reason=not args.no_reason, progress=_progress)
@@ -60,7 +60,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
         return _fail(str(error))
     except (ReasonerError, ReasonerUnavailable) as error:
         return _fail(f"{error}; nothing was written")
-    from iapontology.quality import summary
+    from iapontology.build.quality import summary
 
     print(f"built {report.triples} triples (+{report.relation_triples} relation-graph triples)")
     print(f"report: {summary(report.findings)} (`iapo check --report FILE` lists them)")
@@ -78,9 +78,15 @@ def _parse_params(pairs: Sequence[str]) -> dict[str, str]:
 
 
 def _cmd_query(args: argparse.Namespace) -> int:
-    from iapontology.graph import QueryError, graph, query
-    from iapontology.queries import BadParameter, UnknownQuery, bind_parameters, get_query, queries
-    from iapontology.results import format_rows
+    from iapontology.rdf.graph import QueryError, graph, query
+    from iapontology.sparql.named import (
+        BadParameter,
+        UnknownQuery,
+        bind_parameters,
+        get_query,
+        queries,
+    )
+    from iapontology.sparql.results import format_rows
 
     if args.list:
         for named in queries().values():
@@ -111,10 +117,10 @@ def _cmd_query(args: argparse.Namespace) -> int:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    from iapontology.owlapi import OwlApiError, OwlApiUnavailable
+    from iapontology.build.owlapi import OwlApiError, OwlApiUnavailable
+    from iapontology.build.quality import quality_report, report_tsv
+    from iapontology.build.reasoner import ReasonerError, ReasonerUnavailable
     from iapontology.paths import PRIMARY_FILE, bundled_ontology_dir
-    from iapontology.quality import quality_report, report_tsv
-    from iapontology.reasoner import ReasonerError, ReasonerUnavailable
 
     path = Path(args.file) if args.file else bundled_ontology_dir() / PRIMARY_FILE
     if not path.exists():
@@ -158,7 +164,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
             print(f"  unsatisfiable: {iri}")
     _print_findings(report.findings)
     if args.report:
-        from iapontology.serialise import write_atomically
+        from iapontology.build.serialise import write_atomically
 
         try:
             write_atomically(Path(args.report), report_tsv(report.findings))
@@ -171,7 +177,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 def _print_findings(findings: list) -> None:
     """Counts by level and by check; the ERROR-level findings themselves."""
-    from iapontology.quality import counts_by_check, summary
+    from iapontology.build.quality import counts_by_check, summary
 
     print(f"report: {summary(findings)}")
     for check, level, count in counts_by_check(findings):
@@ -205,7 +211,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 
 
 def _cmd_push(args: argparse.Namespace) -> int:
-    from iapontology.remote import RemoteError, push
+    from iapontology.sparql.remote import RemoteError, push
 
     try:
         sent = push(args.endpoint, args.graph)
@@ -218,7 +224,7 @@ def _cmd_push(args: argparse.Namespace) -> int:
 
 
 def _cmd_diff(args: argparse.Namespace) -> int:
-    from iapontology.diff import diff_releases
+    from iapontology.build.diff import diff_releases
 
     for path in (args.old, args.new):
         if not Path(path).exists():
@@ -234,7 +240,7 @@ def _cmd_diff(args: argparse.Namespace) -> int:
 def _version_text() -> str:
     import tomllib
 
-    from iapontology.assemble import version_iri
+    from iapontology.build.assemble import version_iri
     from iapontology.paths import KNOWLEDGE_DIR
 
     meta = tomllib.loads((KNOWLEDGE_DIR / "metadata.toml").read_text(encoding="utf-8"))
@@ -251,9 +257,9 @@ class _VersionAction(argparse.Action):
 
 
 def _cmd_examples(args: argparse.Namespace) -> int:
-    from iapontology.graph import graph
-    from iapontology.queries import get_query, run
-    from iapontology.results import format_rows
+    from iapontology.rdf.graph import graph
+    from iapontology.sparql.named import get_query, run
+    from iapontology.sparql.results import format_rows
 
     g = graph()
     for name, params in EXAMPLES:

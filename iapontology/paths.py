@@ -6,7 +6,7 @@ from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 KNOWLEDGE_DIR = PACKAGE_DIR / "knowledge"
-QUERIES_DIR = PACKAGE_DIR / "queries"
+QUERIES_DIR = PACKAGE_DIR / "sparql" / "questions"
 SOURCE_TREE = PACKAGE_DIR.parent
 DEFAULT_OUTPUT_DIR = SOURCE_TREE / "ontology"
 

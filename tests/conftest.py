@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from iapontology.build import build
+from iapontology.build.pipeline import build
 from iapontology.paths import KNOWLEDGE_DIR
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -46,8 +46,8 @@ def tables(tmp_path: Path) -> Path:
 
 def expect_problem(tables: Path, table: str, line: int, reason: str) -> None:
     """Loading ``tables`` fails with a ``knowledge/<table>:<line>: ...reason...`` problem."""
-    from iapontology.curation import load_knowledge
-    from iapontology.tables import CurationError
+    from iapontology.knowledge.curation import load_knowledge
+    from iapontology.knowledge.tables import CurationError
 
     with pytest.raises(CurationError) as caught:
         load_knowledge(tables)

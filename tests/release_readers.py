@@ -22,7 +22,7 @@ import rdflib
 from rdflib import OWL, RDF, RDFS, URIRef
 
 from iapontology import vocab
-from iapontology.exports import restrictions
+from iapontology.build.exports import restrictions
 
 OIO = rdflib.Namespace(vocab.OBO_IN_OWL)
 SYNONYMS = (OIO.hasExactSynonym, OIO.hasRelatedSynonym, OIO.hasBroadSynonym,
@@ -99,7 +99,7 @@ def read_rdflib(path: Path) -> Summary:
 
 
 def read_owlapi(path: Path, scratch: Path) -> Summary:
-    from iapontology.owlapi import convert_with_owlapi
+    from iapontology.build.owlapi import convert_with_owlapi
 
     out = convert_with_owlapi(path, scratch / f"owlapi-{path.name}.owl")
     return rdf_summary(rdflib.Graph().parse(out, format="xml"))

@@ -6,8 +6,8 @@ import pytest
 import rdflib
 
 import iapontology as iapo
-from iapontology.graph import QueryError
-from iapontology.queries import BadParameter, UnknownQuery, run
+from iapontology.rdf.graph import QueryError
+from iapontology.sparql.named import BadParameter, UnknownQuery, run
 
 EIGHT = {"NAIP", "cIAP1", "cIAP2", "XIAP", "survivin", "BRUCE", "livin", "ILP2"}
 

@@ -12,7 +12,9 @@ import pytest
 import rdflib
 from rdflib import OWL, RDF, URIRef
 
-from iapontology.build import BuildError, build
+from iapontology.build.pipeline import BuildError, build
+from iapontology.build.reasoner import ReasonerResult
+from iapontology.build.serialise import OWLREADY_NAMESPACE, canonical
 from iapontology.paths import (
     BASE_FILE,
     CONTEXT_FILE,
@@ -25,8 +27,6 @@ from iapontology.paths import (
     SSSOM_FILE,
     TURTLE_FILE,
 )
-from iapontology.reasoner import ReasonerResult
-from iapontology.serialise import OWLREADY_NAMESPACE, canonical
 
 #: Written by every build; the full file needs the reasoner, so it is checked separately.
 RELEASE_FILES = (PRIMARY_FILE, BASE_FILE, TURTLE_FILE, JSON_FILE, OBO_FILE, SSSOM_FILE,
@@ -97,7 +97,7 @@ def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
 
 def test_builds_in_processes_with_different_hash_seeds_are_byte_identical(
         tmp_path: Path, fresh_build: Path) -> None:
-    code = ("import sys; from pathlib import Path; from iapontology.build import build; "
+    code = ("import sys; from pathlib import Path; from iapontology.build.pipeline import build; "
             "build(Path(sys.argv[1]), reason=True)")
     children = []
     for seed in ("1", "4242"):
@@ -148,7 +148,7 @@ def test_a_failing_check_leaves_the_output_exactly_as_it_was(
             fresh_build / PRIMARY_FILE).read_bytes()  # the staged file, not the old one
         return verdict
 
-    monkeypatch.setattr("iapontology.build.run_hermit", judged)
+    monkeypatch.setattr("iapontology.build.pipeline.run_hermit", judged)
     with pytest.raises(BuildError, match="nothing was written"):
         build(out, reason=True)
     assert checked and not checked[0].exists()  # the staging folder is gone
@@ -165,7 +165,7 @@ def test_a_failure_while_writing_leaves_the_output_as_it_was(
     def broken(*args: object) -> str:
         raise OSError("disk full")
 
-    monkeypatch.setattr("iapontology.build.sssom_text", broken)
+    monkeypatch.setattr("iapontology.build.pipeline.sssom_text", broken)
     with pytest.raises(OSError, match="disk full"):
         build(out, reason=False)
     assert snapshot(out) == before

@@ -41,8 +41,8 @@ def test_build_with_bad_table_exits_2(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     line = edit_cell(tables / "iaps.tsv", "IAPO:0000105", "definition_source", "")
-    monkeypatch.setattr("iapontology.build.KNOWLEDGE_DIR", tables)
-    import iapontology.build as build_module
+    monkeypatch.setattr("iapontology.build.pipeline.KNOWLEDGE_DIR", tables)
+    import iapontology.build.pipeline as build_module
 
     monkeypatch.setattr(build_module.build, "__defaults__",
                         (tmp_path, tables, True, build_module._quiet))
@@ -130,7 +130,7 @@ def test_examples_print_answers(capsys: pytest.CaptureFixture[str]) -> None:
 
 @pytest.mark.parametrize("fmt", ["table", "csv", "tsv", "json"])
 def test_every_named_query_in_every_format(capsys: pytest.CaptureFixture[str], fmt: str) -> None:
-    from iapontology.queries import queries, run
+    from iapontology.sparql.named import queries, run
 
     for name in queries():
         code, out, err = run_cli(capsys, "query", name, "--format", fmt)

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from iapontology.build import build
-from iapontology.curation import load_knowledge
-from iapontology.tables import CurationError
+from iapontology.build.pipeline import build
+from iapontology.knowledge.curation import load_knowledge
+from iapontology.knowledge.tables import CurationError
 from tests.conftest import edit_cell
 
 

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from rdflib import RDF, URIRef
 
-from iapontology.graph import graph
 from iapontology.identifiers import xref_url
 from iapontology.paths import bundled_ontology_dir
+from iapontology.rdf.graph import graph
 from iapontology.sphinx import TERM_TYPES, page_name
 from iapontology.sphinx.diagrams import load_panels, pathway_page
 from iapontology.sphinx.site import Site

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 import iapontology as iapo
-from iapontology.curation import load_knowledge
-from iapontology.queries import run
-from iapontology.tables import CurationError
+from iapontology.knowledge.curation import load_knowledge
+from iapontology.knowledge.tables import CurationError
+from iapontology.sparql.named import run
 from tests.conftest import edit_cell, expect_problem
 
 LOSS = "IAPO:0000433"

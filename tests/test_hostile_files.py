@@ -21,12 +21,13 @@ import pytest
 import rdflib
 
 import iapontology as iapo
-from iapontology import reasoner, xmlguard
+from iapontology.build import reasoner
 from iapontology.cli import main
-from iapontology.graph import load_graph
 from iapontology.paths import QUERY_GRAPH_FILE
-from iapontology.safety import RefusedInput
-from iapontology.xmlguard import FileLimits, scan_xml
+from iapontology.rdf import xmlguard
+from iapontology.rdf.graph import load_graph
+from iapontology.rdf.safety import RefusedInput
+from iapontology.rdf.xmlguard import FileLimits, scan_xml
 from tests.hostile import (
     ENCODINGS,
     PAYLOADS,

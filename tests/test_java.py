@@ -23,9 +23,9 @@ from pathlib import Path
 
 import pytest
 
+from iapontology.build.owlapi import DEFAULT_JARS, OwlApiError, _compiled, check_with_owlapi
+from iapontology.build.reasoner import ReasonerError, run_hermit
 from iapontology.cli import main
-from iapontology.owlapi import DEFAULT_JARS, OwlApiError, _compiled, check_with_owlapi
-from iapontology.reasoner import ReasonerError, run_hermit
 from tests.conftest import FIXTURES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -211,7 +211,7 @@ def test_two_processes_compile_the_checker_at_once(tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     env = {**os.environ, "XDG_CACHE_HOME": str(cache),
            "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
-    code = ("from iapontology.owlapi import DEFAULT_JARS, _compiled; "
+    code = ("from iapontology.build.owlapi import DEFAULT_JARS, _compiled; "
             "print(_compiled(DEFAULT_JARS))")
     children = [subprocess.Popen([sys.executable, "-c", code], env=env, text=True,
                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE)
@@ -224,7 +224,7 @@ def test_two_processes_compile_the_checker_at_once(tmp_path: Path) -> None:
     assert [e.name for e in entries] == [Path(folders.pop()).name]
     assert (entries[0] / "OwlApiCheck.class").exists()
     env_report = subprocess.run(
-        [sys.executable, "-c", "from pathlib import Path; from iapontology.owlapi import "
+        [sys.executable, "-c", "from pathlib import Path; from iapontology.build.owlapi import "
          f"check_with_owlapi; print(check_with_owlapi(Path({str(FIXTURES / 'not_dl.owl')!r}))"
          ".parsed)"], env=env, capture_output=True, text=True, timeout=300)
     assert env_report.stdout.strip() == "True", env_report.stderr
@@ -245,7 +245,7 @@ def test_a_failing_java_leaves_the_build_output_as_it_was(
 
 
 def test_a_remote_json_ld_context_is_not_fetched(tmp_path: Path, listener: dict) -> None:
-    from iapontology.graph import load_graph
+    from iapontology.rdf.graph import load_graph
 
     path = tmp_path / "remote-context.jsonld"
     document = {"@context": listener["iri"], "@id": "http://example.org/s", "name": "x"}

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from iapontology.curation import load_knowledge
-from iapontology.queries import queries, run
+from iapontology.knowledge.curation import load_knowledge
+from iapontology.sparql.named import queries, run
 
 
 def test_at_least_thirty_named_questions() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from iapontology.owlapi import check_with_owlapi
+from iapontology.build.owlapi import check_with_owlapi
 from tests.conftest import FIXTURES
 
 

@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from iapontology.graph import load_graph
-from iapontology.quality import (
+from iapontology.build.quality import (
     LEVELS,
     Finding,
     counts_by_check,
@@ -20,7 +19,8 @@ from iapontology.quality import (
     report_tsv,
     run_report_checks,
 )
-from iapontology.reasoner import run_hermit
+from iapontology.build.reasoner import run_hermit
+from iapontology.rdf.graph import load_graph
 from tests.conftest import FIXTURES
 
 #: ROBOT's default report profile (ontodev/robot, robot-core/src/main/resources/

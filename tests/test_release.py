@@ -12,11 +12,11 @@ import rdflib
 from rdflib import OWL, RDF, RDFS, URIRef
 
 import iapontology
-from iapontology.build import build
+from iapontology.build.owlapi import check_with_owlapi, roundtrip_with_owlapi
+from iapontology.build.pipeline import build
 from iapontology.cli import main
-from iapontology.graph import load_graph
-from iapontology.owlapi import check_with_owlapi, roundtrip_with_owlapi
-from iapontology.tables import CurationError
+from iapontology.knowledge.tables import CurationError
+from iapontology.rdf.graph import load_graph
 from tests.conftest import edit_cell
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -153,7 +153,7 @@ def test_obsolete_term_resolves_to_its_replacement(tables: Path, tmp_path: Path)
     obsolete = URIRef("https://w3id.org/iapo/IAPO_0000999")
     assert str(g.value(obsolete, RDFS.label)) == "obsolete old name for survivin"
     assert "is_obsolete: true" in (tmp_path / "iapo.obo").read_text()
-    from iapontology.quality import run_report_checks
+    from iapontology.build.quality import run_report_checks
 
     findings = run_report_checks(load_graph([tmp_path / "iapo.owl"], relation_view=False))
     assert [f for f in findings if f.level == "ERROR"] == []
@@ -166,7 +166,7 @@ def test_obsolete_term_is_refused_in_a_logical_axiom(tables: Path) -> None:
     path.write_text(path.read_text() + "IAPO:0000104\tRO:0002436\tIAPO:0000999\tPMID:9230442"
                     "\t\t\n", encoding="utf-8")
     with pytest.raises(CurationError, match="unknown class IAPO:0000999"):
-        iapontology.curation.load_knowledge(tables)
+        iapontology.knowledge.curation.load_knowledge(tables)
 
 
 def test_release_diff(tables: Path, tmp_path: Path,

@@ -121,7 +121,7 @@ def test_every_tool_reads_the_same_ontology(fresh_build: Path, tmp_path: Path,
                                             reference: Summary, cardinality_links: set,
                                             case: Case) -> None:
     if case.tool == "OWL API":
-        pytest.importorskip("iapontology.owlapi")
+        pytest.importorskip("iapontology.build.owlapi")
     got = case.after(case.reader(fresh_build / case.file, tmp_path))
     expected = case.limit(reference, cardinality_links)
     for f in fields(Summary):
@@ -182,7 +182,7 @@ def test_no_full_copy_when_the_reasoner_infers_nothing(fresh_build: Path) -> Non
 def test_reasoner_reports_inferred_types_of_individuals(tmp_path: Path) -> None:
     import owlready2 as owl
 
-    from iapontology.reasoner import run_hermit
+    from iapontology.build.reasoner import run_hermit
 
     world = owl.World()
     onto = world.get_ontology("http://example.org/t.owl")
@@ -211,7 +211,7 @@ def test_reasoner_reports_inferred_types_of_individuals(tmp_path: Path) -> None:
 
 def test_sssom_mappings_are_the_cross_references(fresh_build: Path,
                                                  reference: Summary) -> None:
-    from iapontology.mappings import MAPPED
+    from iapontology.build.mappings import MAPPED
 
     mapped = {(s, x) for s, x in reference.xrefs
               if s.startswith("IAPO:") and x.split(":")[0] in MAPPED}
@@ -257,8 +257,8 @@ def test_oak_statistics_through_the_pronto_adapter(fresh_build: Path, reference:
 def test_full_variant_adds_inferences_under_its_own_iri(fresh_build: Path,
                                                         tmp_path: Path) -> None:
     """What the build writes as iapo-full.owl once HermiT infers something."""
-    from iapontology.build import _variant
-    from iapontology.serialise import with_inferred_parents
+    from iapontology.build.pipeline import _variant
+    from iapontology.build.serialise import with_inferred_parents
 
     g = rdflib.Graph().parse(fresh_build / "iapo.owl")
     xiap, finding = vocab.IAPO + "0000104", vocab.IAPO + "1000001"

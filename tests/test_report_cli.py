@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from iapontology.build import BuildError, build
+from iapontology.build.pipeline import BuildError, build
 from iapontology.cli import main
 from tests.conftest import FIXTURES, edit_cell
 

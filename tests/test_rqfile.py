@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from iapontology.queries import queries, run
-from iapontology.rqfile import read_sparql_file
+from iapontology.rdf.rqfile import read_sparql_file
+from iapontology.sparql.named import queries, run
 
 
 def test_every_named_query_has_a_title_and_runs() -> None:

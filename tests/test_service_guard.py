@@ -230,9 +230,9 @@ def test_large_and_deep_queries_are_answered(endpoint: str) -> None:
 
 def test_the_canonical_text_reads_back_as_itself(listener: Listener) -> None:
     """One reading: re-reading the text the engine runs gives exactly the same text."""
-    from iapontology.graph import PREFIXES
-    from iapontology.queries import queries
+    from iapontology.rdf.graph import PREFIXES
     from iapontology.serve.guard import AllowedEndpoint, Refused, prepare
+    from iapontology.sparql.named import queries
 
     allowed = (AllowedEndpoint.parse(f"http://127.0.0.1:{listener.port}/allowed"),)
     texts = [q for q, _, _ in corpus(listener.port)] + [q.sparql for q in queries().values()]
@@ -284,8 +284,8 @@ def test_the_canonical_text_gives_the_same_answers(query: str) -> None:
     """The rewrite keeps the meaning: the engine answers it exactly as the original."""
     import pyoxigraph as ox
 
-    from iapontology.graph import PREFIXES
     from iapontology.paths import QUERY_GRAPH_FILE, bundled_ontology_dir
+    from iapontology.rdf.graph import PREFIXES
     from iapontology.serve.guard import prepare
 
     store = _store(str(bundled_ontology_dir() / QUERY_GRAPH_FILE))

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 import iapontology as iapo
-from iapontology.queries import run
+from iapontology.sparql.named import run
 from tests.conftest import edit_cell, expect_problem
 
 

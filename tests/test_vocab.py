@@ -17,11 +17,11 @@ from rdflib import URIRef
 
 import iapontology
 from iapontology import vocab
-from iapontology.curation import load_knowledge
-from iapontology.graph import PREFIXES, load_graph
 from iapontology.identifiers import LOCAL_PATTERNS, SOURCE_PREFIXES
+from iapontology.knowledge.curation import load_knowledge
 from iapontology.paths import KNOWLEDGE_DIR
-from iapontology.queries import queries, run
+from iapontology.rdf.graph import PREFIXES, load_graph
+from iapontology.sparql.named import queries, run
 from iapontology.sphinx import write_site
 from iapontology.sphinx.site import Site
 
@@ -77,7 +77,8 @@ def test_hostile_curies_expand_to_nothing(text: str, fresh_graph: rdflib.Graph) 
 
 
 def test_one_prefix_table_for_sparql_files_and_identifiers() -> None:
-    from iapontology import identifiers, mappings
+    from iapontology import identifiers
+    from iapontology.build import mappings
 
     assert PREFIXES is vocab.SPARQL_PREFIXES
     assert identifiers.PREFIX_MAP is vocab.PREFIX_MAP

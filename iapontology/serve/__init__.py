@@ -6,6 +6,8 @@ runs, :mod:`~iapontology.serve.pool` and :mod:`~iapontology.serve.worker` run it
 and memory limits, :mod:`~iapontology.serve.formats` writes the results,
 :mod:`~iapontology.serve.sandbox` keeps workers off the network, and
 :mod:`~iapontology.serve.app` ties them together.
+
+May import: the bottom layer, ``rdf`` and ``sparql``. Imported by the command line.
 """
 
 from iapontology.serve.app import create_app, serve

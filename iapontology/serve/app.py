@@ -87,7 +87,7 @@ def create_app(settings: ServerSettings | None = None) -> Starlette:
         if "graph" not in state:
             from pathlib import Path
 
-            from iapontology.graph import graph
+            from iapontology.rdf.graph import graph
 
             state["graph"] = graph(*(Path(f) for f in settings.extra_files))
         return state["graph"]
@@ -142,7 +142,7 @@ def create_app(settings: ServerSettings | None = None) -> Starlette:
                                           protocol.named_graphs))
 
     async def named(request: Request) -> Response:
-        from iapontology.queries import BadParameter, UnknownQuery, bind_parameters, get_query
+        from iapontology.sparql.named import BadParameter, UnknownQuery, bind_parameters, get_query
 
         try:
             named_query = get_query(request.path_params["name"])
@@ -159,7 +159,7 @@ def create_app(settings: ServerSettings | None = None) -> Starlette:
                                           substitutions=substitutions))
 
     async def list_queries(request: Request) -> Response:
-        from iapontology.queries import queries
+        from iapontology.sparql.named import queries
 
         return JSONResponse([
             {"name": q.name, "title": q.title, "description": q.description,

@@ -114,7 +114,7 @@ def _load_store(extra_files: tuple[str, ...]):
     store = ox.Store()
     graph_name = ox.NamedNode(DATA_GRAPH)
     if extra_files:
-        from iapontology.graph import graph
+        from iapontology.rdf.graph import graph
 
         merged = graph(*(Path(f) for f in extra_files))  # the guarded loader
         data = merged.serialize(format="nt", encoding="utf-8")
@@ -166,7 +166,7 @@ def answer_job(store, job: Job, limits: Limits) -> tuple:
     """Check, run and write one job; returns ("ok", format, bytes) or ("error", status, text)."""
     import pyoxigraph as ox
 
-    from iapontology.graph import PREFIXES
+    from iapontology.rdf.graph import PREFIXES
     from iapontology.serve import formats
     from iapontology.serve.guard import Refused, prepare
 

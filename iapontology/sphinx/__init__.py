@@ -8,8 +8,8 @@ downloads), the class hierarchy, the pathway in panels, the query cookbook, and 
 and metadata page. Nothing is pasted: every page is computed from the ontology at build
 time, so the site cannot drift from it.
 
-It may import the query layer, the identifiers and the paths; nothing in the package imports
-it.
+May import: the bottom layer, ``rdf`` and ``sparql``. Nothing in the package imports it; Sphinx
+loads it from ``docs/conf.py``.
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from iapontology import __version__
-from iapontology.graph import graph
 from iapontology.identifiers import compress
+from iapontology.rdf.graph import graph
 from iapontology.sphinx.cookbook import cookbook_page
 from iapontology.sphinx.diagrams import load_panels, pathway_page
 from iapontology.sphinx.downloads import downloads_page

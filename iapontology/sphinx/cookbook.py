@@ -5,7 +5,7 @@ from __future__ import annotations
 from rdflib import URIRef
 
 from iapontology import __version__
-from iapontology.queries import queries, run
+from iapontology.sparql.named import queries, run
 from iapontology.sphinx.rst import rst_escape, title
 from iapontology.sphinx.site import Site
 

@@ -5,36 +5,33 @@ relations each term is declared with (with cardinality, sources and note), and t
 from __future__ import annotations
 
 import re
-from collections import defaultdict
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import rdflib
-from rdflib import OWL, RDF, RDFS, BNode, Literal, URIRef
+from rdflib import OWL, RDF, RDFS, URIRef
 
-from iapontology.graph import PREFIXES
 from iapontology.identifiers import compress, xref_url
+from iapontology.sphinx.evidence import (
+    DCTERMS,
+    IAPO,
+    OBO,
+    OBO_IN_OWL,
+    Record,
+    Relation,
+    read_records,
+    read_relations,
+)
 from iapontology.sphinx.rst import link, rst_escape
 
-__all__ = ["GENERATED", "TERM_TYPES", "Record", "Relation", "Site", "iapo", "page_name"]
+__all__ = ["DCTERMS", "GENERATED", "IAPO", "OBO", "OBO_IN_OWL", "TERM_TYPES", "Record",
+           "Relation", "Site", "iapo", "page_name"]
 
 GENERATED = "generated"
-OBO = rdflib.Namespace(PREFIXES["obo"])
-OBO_IN_OWL = rdflib.Namespace(PREFIXES["oboInOwl"])
-DCTERMS = rdflib.Namespace(PREFIXES["dcterms"])
-IAPO = rdflib.Namespace(PREFIXES["IAPO"])
 TERM_TYPES = {
     OWL.Class: "class",
     OWL.ObjectProperty: "object property",
     OWL.AnnotationProperty: "annotation property",
     OWL.NamedIndividual: "individual",
-}
-# OWL restriction keyword -> how the docs say it.
-_QUANTIFIERS = {
-    OWL.someValuesFrom: "some",
-    OWL.qualifiedCardinality: "exactly",
-    OWL.minQualifiedCardinality: "at least",
-    OWL.maxQualifiedCardinality: "at most",
 }
 
 
@@ -47,32 +44,6 @@ def page_name(iri: str) -> str:
     """The file stem of a term's page: its CURIE with ':' replaced, or a hash-free IRI tail."""
     curie = compress(iri) or iri.rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
     return re.sub(r"[^A-Za-z0-9_.-]", "_", curie)
-
-
-@dataclass(frozen=True)
-class Relation:
-    """One ``subject SubClassOf property <quantifier> target`` axiom with its evidence."""
-
-    subject: str
-    prop: str
-    target: str
-    quantifier: str = "some"
-    count: int | None = None
-    sources: tuple[str, ...] = ()
-    note: str = ""
-    via_domain: str = ""
-
-
-@dataclass
-class Record:
-    """An n-ary record individual: its kind (class IRI), links and text values."""
-
-    iri: str
-    kind: str
-    links: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
-    text: dict[str, str] = field(default_factory=dict)
-    sources: list[str] = field(default_factory=list)
-    xrefs: list[str] = field(default_factory=list)
 
 
 class Site:
@@ -89,8 +60,8 @@ class Site:
         self.labels = {str(s): str(o) for s, o in g.subject_objects(RDFS.label)
                        if isinstance(s, URIRef)}
         self.written: set[Path] = set()
-        self.relations = self._read_relations()
-        self.records = self._read_records()
+        self.relations = read_relations(g, self.label)
+        self.records = read_records(g, self.terms, self.relations)
 
     # -- names and links ------------------------------------------------------------
     def label(self, iri: str) -> str:
@@ -142,71 +113,6 @@ class Site:
             for axiom in self.g.subjects(OWL.annotatedSource, URIRef(subject))
             if self.g.value(axiom, OWL.annotatedProperty) == OBO.IAO_0000115
             for src in self.g.objects(axiom, OBO.IAO_0000119))
-
-    def _shape(self, node: BNode) -> tuple | None:
-        """(property, target, quantifier, count) of a restriction node, or None."""
-        g = self.g
-        prop = g.value(node, OWL.onProperty)
-        target = g.value(node, OWL.someValuesFrom) or g.value(node, OWL.onClass)
-        if not isinstance(prop, URIRef) or not isinstance(target, URIRef):
-            return None
-        quantifier, count = "some", None
-        for keyword, word in _QUANTIFIERS.items():
-            value = g.value(node, keyword)
-            if value is not None and keyword != OWL.someValuesFrom:
-                quantifier, count = word, int(value)
-        return str(prop), str(target), quantifier, count
-
-    def _read_relations(self) -> dict[str, list[Relation]]:
-        """Every restriction each term is declared with, with its axiom's annotations (an
-        annotated axiom restates its restriction as a blank node of the same shape)."""
-        g = self.g
-        evidence: dict[tuple, tuple[tuple[str, ...], str, str]] = {}
-        for axiom in g.subjects(RDF.type, OWL.Axiom):
-            target = g.value(axiom, OWL.annotatedTarget)
-            shape = self._shape(target) if isinstance(target, BNode) else None
-            if shape is None:
-                continue
-            sources = tuple(sorted({str(s) for p in (DCTERMS.source, OBO.IAO_0000119)
-                                    for s in g.objects(axiom, p)}))
-            note = " ".join(sorted(str(n) for n in g.objects(axiom, RDFS.comment)))
-            domain = g.value(axiom, IAPO["0000602"])
-            evidence[(str(g.value(axiom, OWL.annotatedSource)), shape)] = (
-                sources, note, str(domain) if domain is not None else "")
-        found: dict[str, set[Relation]] = defaultdict(set)
-        for link_prop in (RDFS.subClassOf, RDF.type):
-            for subject, node in g.subject_objects(link_prop):
-                if not isinstance(node, BNode) or not isinstance(subject, URIRef):
-                    continue
-                shape = self._shape(node)
-                if shape is not None:
-                    sources, note, via = evidence.get((str(subject), shape), ((), "", ""))
-                    found[str(subject)].add(Relation(str(subject), *shape, sources, note, via))
-        return {s: sorted(rs, key=lambda r: (self.label(r.prop).casefold(),
-                                             self.label(r.target).casefold(), r.quantifier))
-                for s, rs in found.items()}
-
-    def _read_records(self) -> dict[str, Record]:
-        """The n-ary record individuals, keyed by IRI."""
-        kinds = {iapo(n) for n in ("0000450", "0000470", "0000480", "0000490")}
-        records: dict[str, Record] = {}
-        for kind in kinds:
-            for subject in self.g.subjects(RDF.type, URIRef(kind)):
-                iri = str(subject)
-                record = Record(iri, kind)
-                for relation in self.relations.get(iri, []):
-                    record.links[relation.prop].append(relation.target)
-                for prop, value in self.g.predicate_objects(subject):
-                    if not str(prop).startswith(str(IAPO)):
-                        continue
-                    if isinstance(value, Literal):
-                        record.text[str(prop)] = str(value)
-                    elif self.terms.get(str(value)) == "individual":  # record to record
-                        record.links[str(prop)].append(str(value))
-                record.sources = self.values(iri, DCTERMS.source)
-                record.xrefs = self.values(iri, OBO_IN_OWL.hasDbXref)
-                records[iri] = record
-        return records
 
     def records_of(self, kind: str) -> list[Record]:
         """The records of one kind (IRI of the record class), sorted by label."""

@@ -9,10 +9,10 @@ from collections.abc import Mapping
 import rdflib
 from rdflib.term import Identifier, Literal
 
-from iapontology.graph import Rows, query
 from iapontology.paths import QUERIES_DIR
-from iapontology.rqfile import SparqlFile, read_folder
-from iapontology.terms import term
+from iapontology.rdf.graph import Rows, query
+from iapontology.rdf.rqfile import SparqlFile, read_folder
+from iapontology.sparql.terms import term
 
 _cache: dict[str, SparqlFile] | None = None
 

@@ -14,8 +14,8 @@ whole decoded text once, in time linear in its size, refusing:
   that are not valid in the file's encoding, and encodings other than UTF-8, UTF-16, UTF-32,
   US-ASCII and ISO-8859-1.
 
-This module finds the encoding and applies the limits; :mod:`iapontology.xmlscan` walks the
-text. Every refusal is a :class:`~iapontology.safety.RefusedInput` whose message starts with
+This module finds the encoding and applies the limits; :mod:`iapontology.rdf.xmlscan` walks the
+text. Every refusal is a :class:`~iapontology.rdf.safety.RefusedInput` whose message starts with
 ``file:line:column:``. A file that passes is given to Oxigraph as the very text that was
 checked, in UTF-8 (:func:`utf8_bytes` transcodes the other encodings).
 """
@@ -28,8 +28,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from iapontology.safety import RefusedInput
-from iapontology.xmlscan import XmlScanner
+from iapontology.rdf.safety import RefusedInput
+from iapontology.rdf.xmlscan import XmlScanner
 
 #: Defaults; the environment variables of the same purpose override them.
 DEFAULT_MAX_BYTES = 512 * 2**20

@@ -20,7 +20,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from iapontology.owlapi import OwlApiError, java_timeout, last_line
+from iapontology.build.owlapi import OwlApiError, java_timeout, last_line
 from iapontology.paths import PACKAGE_DIR
 
 #: The child's exit code when Owlready2 or HermiT reported an error (message on stderr).
@@ -76,7 +76,7 @@ def run_hermit(owl_file: Path, java_memory_mb: int = 2000, follow_imports: bool 
             source = Path(scratch) / "input.nt"
             _write_without_imports(owl_file, source)
         answer = Path(scratch) / "result.json"
-        command = [sys.executable, "-m", "iapontology.reasoner", str(source), str(answer),
+        command = [sys.executable, "-m", "iapontology.build.reasoner", str(source), str(answer),
                    str(java_memory_mb)]
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(
@@ -117,7 +117,7 @@ def _write_without_imports(owl_file: Path, target: Path) -> None:
     """Write the triples Oxigraph reads from ``owl_file``, less ``owl:imports``, as N-Triples."""
     import rdflib
 
-    from iapontology.graph import load_graph
+    from iapontology.rdf.graph import load_graph
 
     graph = load_graph([owl_file], relation_view=False)
     graph.remove((None, rdflib.URIRef(OWL_IMPORTS), None))
@@ -186,7 +186,7 @@ def _named_parents(cls) -> set[str]:
 
 
 def _main(argv: list[str]) -> int:
-    """Child process: ``python -m iapontology.reasoner SOURCE RESULT.json MEMORY_MB``."""
+    """Child process: ``python -m iapontology.build.reasoner SOURCE RESULT.json MEMORY_MB``."""
     source, answer, memory = Path(argv[0]), Path(argv[1]), int(argv[2])
     try:
         result = _classify(source, memory)

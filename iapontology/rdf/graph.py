@@ -16,10 +16,10 @@ import rdflib
 from rdflib.term import Identifier, Node
 
 from iapontology.paths import QUERY_GRAPH_FILE, bundled_ontology_dir
-from iapontology.relation_graph import add_relation_view
-from iapontology.safety import RefusedInput
+from iapontology.rdf.relation_graph import add_relation_view
+from iapontology.rdf.safety import RefusedInput
+from iapontology.rdf.xmlguard import check_size, scan_xml, utf8_bytes
 from iapontology.vocab import SPARQL_PREFIXES
-from iapontology.xmlguard import check_size, scan_xml, utf8_bytes
 
 #: Prefixes bound in every query (and used when printing IRIs): the package vocabulary.
 PREFIXES: dict[str, str] = SPARQL_PREFIXES
@@ -63,7 +63,7 @@ def parse_file(graph: rdflib.Graph, path: Path) -> rdflib.Graph:
     """Parse one RDF file into ``graph`` with Oxigraph's parser (chosen by suffix).
 
     Every file must be under the size limit; an RDF/XML file is first read whole by
-    :func:`~iapontology.xmlguard.scan_xml` (no DTD or entities in any encoding, bounded
+    :func:`~iapontology.rdf.xmlguard.scan_xml` (no DTD or entities in any encoding, bounded
     nesting, well-formed tags, ``file:line:column`` for what it refuses) and Oxigraph is then
     given exactly the text that was checked.
     """

@@ -11,8 +11,8 @@ import rdflib
 from rdflib import OWL, RDF, RDFS, Literal, URIRef
 
 from iapontology import vocab
-from iapontology.graph import PREFIXES, graph, query
 from iapontology.identifiers import compress, split_curie
+from iapontology.rdf.graph import PREFIXES, graph, query
 
 OBO_IN_OWL = rdflib.Namespace(PREFIXES["oboInOwl"])
 OBO = rdflib.Namespace(PREFIXES["obo"])

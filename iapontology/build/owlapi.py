@@ -17,7 +17,7 @@ from pathlib import Path
 
 from iapontology.paths import PACKAGE_DIR
 
-SOURCE = PACKAGE_DIR / "java" / "OwlApiCheck.java"
+SOURCE = PACKAGE_DIR / "build" / "java" / "OwlApiCheck.java"
 DEFAULT_JARS = Path(os.environ.get("IAPO_OWLAPI_JARS", "/usr/share/java"))
 
 

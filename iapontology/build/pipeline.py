@@ -24,10 +24,10 @@ from pathlib import Path
 
 import rdflib
 
-from iapontology.assemble import assemble, version_iri
-from iapontology.curation import Knowledge, load_knowledge
-from iapontology.exports import base_graph, obo_text, obographs_json
-from iapontology.mappings import sssom_text
+from iapontology.build.assemble import assemble, version_iri
+from iapontology.knowledge.curation import Knowledge, load_knowledge
+from iapontology.build.exports import base_graph, obo_text, obographs_json
+from iapontology.build.mappings import sssom_text
 from iapontology.paths import (
     BASE_FILE,
     CONTEXT_FILE,
@@ -41,10 +41,10 @@ from iapontology.paths import (
     SSSOM_FILE,
     TURTLE_FILE,
 )
-from iapontology.quality import Finding, check_rdfxml, show, summary
-from iapontology.reasoner import ReasonerResult, run_hermit
-from iapontology.relation_graph import relation_triples
-from iapontology.serialise import (
+from iapontology.build.quality import Finding, check_rdfxml, show, summary
+from iapontology.build.reasoner import ReasonerResult, run_hermit
+from iapontology.rdf.relation_graph import relation_triples
+from iapontology.build.serialise import (
     ntriples_text,
     owlready_rdfxml_text,
     publish,
@@ -109,9 +109,9 @@ def build(
 ) -> BuildReport:
     """Build the release files from the tables in ``knowledge_dir`` into ``out_dir``.
 
-    Raises :class:`~iapontology.tables.CurationError` for bad rows, :class:`BuildError`
+    Raises :class:`~iapontology.knowledge.tables.CurationError` for bad rows, :class:`BuildError`
     when HermiT finds the ontology inconsistent or a class unsatisfiable, and
-    :class:`~iapontology.reasoner.ReasonerError` when HermiT fails or runs out of time; in
+    :class:`~iapontology.build.reasoner.ReasonerError` when HermiT fails or runs out of time; in
     every case ``out_dir`` is left exactly as it was.
     """
     started = time.perf_counter()

@@ -1,4 +1,4 @@
-"""Turn checked :class:`~iapontology.curation.Knowledge` into an Owlready2 ontology.
+"""Turn checked :class:`~iapontology.knowledge.curation.Knowledge` into an Owlready2 ontology.
 
 Everything is created in table order, parents before children, so the same tables always
 give the same triples in the same order (and so byte-identical files).
@@ -10,15 +10,15 @@ import types
 
 import owlready2 as owl
 
-from iapontology.curation import Knowledge
+from iapontology.knowledge.curation import Knowledge
 from iapontology.identifiers import expand
-from iapontology.schema import (
+from iapontology.knowledge.schema import (
     Vocabulary,
     add_iri_value,
     declare_vocabulary,
     english,
 )
-from iapontology.tables import Row
+from iapontology.knowledge.tables import Row
 from iapontology.vocab import CONTACT_POINT, HOMEPAGE, ISSUE_TRACKER, LICENSE, VERSION_IRI
 
 HAS_DOMAIN = "IAPO:0000501"

@@ -20,19 +20,19 @@ import rdflib
 from rdflib import BNode, URIRef
 from rdflib.term import Node
 
-from iapontology.graph import PREFIXES, load_graph, new_graph, query
+from iapontology.rdf.graph import PREFIXES, load_graph, new_graph, query
 from iapontology.identifiers import compress
-from iapontology.owlapi import OwlApiReport, check_with_owlapi
+from iapontology.build.owlapi import OwlApiReport, check_with_owlapi
 from iapontology.paths import PACKAGE_DIR
-from iapontology.reasoner import ReasonerResult, run_hermit
-from iapontology.rqfile import SparqlFile, read_folder
+from iapontology.build.reasoner import ReasonerResult, run_hermit
+from iapontology.rdf.rqfile import SparqlFile, read_folder
 
 __all__ = [
     "LEVELS", "Finding", "QualityReport", "check_rdfxml", "counts_by_check", "counts_by_level",
     "quality_report", "report_checks", "report_tsv", "run_report_checks", "show", "summary",
 ]
 
-CHECKS_DIR = PACKAGE_DIR / "checks"
+CHECKS_DIR = PACKAGE_DIR / "build" / "checks"
 
 #: The report levels, most severe first.
 LEVELS = ("ERROR", "WARN", "INFO")

@@ -1,8 +1,8 @@
-"""The one pass over decoded XML text that :func:`iapontology.xmlguard.scan_xml` makes.
+"""The one pass over decoded XML text that :func:`iapontology.rdf.xmlguard.scan_xml` makes.
 
 :class:`XmlScanner` is fed the text piece by piece and keeps only a few characters between
 pieces, so its time and memory grow linearly with the file, whatever the file holds. It
-refuses (:class:`~iapontology.safety.RefusedInput`, ``file:line:column: reason``) any
+refuses (:class:`~iapontology.rdf.safety.RefusedInput`, ``file:line:column: reason``) any
 ``<!DOCTYPE`` or other markup declaration, nesting deeper than a limit, markup that is never
 closed, end tags that do not match, a second root element and characters XML forbids.
 """
@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from iapontology.safety import RefusedInput
+from iapontology.rdf.safety import RefusedInput
 
 #: The longest element name or processing-instruction target accepted (characters).
 MAX_NAME = 10_000

@@ -10,8 +10,8 @@ import rdflib
 from rdflib import OWL, RDF, RDFS, Literal, URIRef
 
 from iapontology import vocab
-from iapontology.exports import KINDS, restrictions
-from iapontology.graph import load_graph
+from iapontology.build.exports import KINDS, restrictions
+from iapontology.rdf.graph import load_graph
 from iapontology.identifiers import compress
 
 DEFINITION = URIRef(vocab.DEFINITION)

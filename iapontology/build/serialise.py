@@ -17,7 +17,7 @@ import owlready2 as owl
 import rdflib
 from rdflib import BNode, URIRef
 
-from iapontology.graph import PREFIXES
+from iapontology.rdf.graph import PREFIXES
 
 #: Owlready2 marks plain strings as xsd:string; RDF 1.1 says a simple literal is the same,
 #: and rdflib only matches ``"XIAP"`` against the simple form, so the files use that.

@@ -2,7 +2,8 @@
 
 A biologist corrects a fact by editing one row of a table under ``knowledge/``; this module
 reads every table, checks every row and either returns the whole :class:`Knowledge` or raises
-one :class:`~iapontology.tables.CurationError` listing each problem as ``file:line: reason``.
+one :class:`~iapontology.knowledge.tables.CurationError` listing each problem as
+``file:line: reason``.
 """
 
 from __future__ import annotations
@@ -12,8 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from iapontology.identifiers import SOURCE_PREFIXES, curie_problem
+from iapontology.knowledge.tables import CurationError, Row, Table, read_table
 from iapontology.paths import KNOWLEDGE_DIR
-from iapontology.tables import CurationError, Row, Table, read_table
 
 #: Columns every term table has; kind-specific tables add their own.
 TERM_COLUMNS = (
