@@ -31,8 +31,10 @@ def test_wheel_carries_ontology_tables_queries_and_checker(wheel: Path) -> None:
                      "iapontology/ontology/iapo.obo", "iapontology/ontology/iapo.json",
                      "iapontology/ontology/iapo.sssom.tsv",
                      "iapontology/ontology/iapo-query.nt", "iapontology/knowledge/iaps.tsv",
-                     "iapontology/queries/iaps_with_domain.rq",
-                     "iapontology/java/OwlApiCheck.java"):
+                     "iapontology/sparql/questions/iaps_with_domain.rq",
+                     "iapontology/build/checks/duplicate_definition.rq",
+                     "iapontology/sphinx/panels.toml",
+                     "iapontology/build/java/OwlApiCheck.java"):
         assert expected in names, expected
 
 
