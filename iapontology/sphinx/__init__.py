@@ -5,10 +5,10 @@ the shipped query graph (the OWL file plus its relation-graph view) and writes, 
 ``<srcdir>/generated/``: a page per term with the evidence for each relation, a "why?" page
 per drug-resistance finding, the agents, trials, findings and biomarkers tables (with CSV
 downloads), the class hierarchy, the pathway in panels, the query cookbook, and the downloads
-and metadata page. Nothing is pasted: every page is computed from the ontology at build
+and metadata page, and the table reference (from the curated tables' schema). Nothing is pasted: every page is computed from the ontology at build
 time, so the site cannot drift from it.
 
-It may import the query layer, the identifiers and the paths; nothing in the package imports
+It may import the query layer, the identifiers, the table schema and the paths; nothing in the package imports
 it.
 """
 
@@ -33,6 +33,7 @@ from iapontology.sphinx.tables import (
     hierarchy_page,
     trials_page,
 )
+from iapontology.sphinx.table_reference import table_reference_page
 from iapontology.sphinx.term_pages import FINDING, term_page
 from iapontology.sphinx.why import load_rules, why_index, why_page
 
@@ -69,6 +70,7 @@ def write_site(site: Site) -> int:
     site.write("cookbook.rst", cookbook_page(site))
     site.write("pathway.rst", pathway_page(site, load_panels())[0])
     site.write("downloads.rst", downloads_page())
+    site.write("table-reference.rst", table_reference_page())
     site.remove_stale()
     return len(site.terms)
 
