@@ -139,7 +139,8 @@ class Schema:
     def where(self, section: str, key: str = "") -> str:
         """``schema.toml:line:section.key`` of a declaration, for problems."""
         line = self.lines.get((section, key)) or self.lines.get((section, "")) or 0
-        return f"{self.path.parent.name}/{self.path.name}:{line}:{section}{'.' + key if key else ''}"
+        shown = f"{self.path.parent.name}/{self.path.name}"
+        return f"{shown}:{line}:{section}{'.' + key if key else ''}"
 
 
 def key_lines(text: str) -> dict[tuple[str, str], int]:

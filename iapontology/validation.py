@@ -198,9 +198,7 @@ class Validator:
                     cells[column.name] = resolved
             fixed = Row(row.file, row.line, cells)
             if spec.unique_together:
-                together = tuple(fixed.get(c) for c in spec.unique_together)
-                scope = tuple(spec.unique_together) + (spec.role,)
-                key = scope + together
+                key = (spec.role, *(fixed.get(c) for c in spec.unique_together))
                 if key in self.together:
                     what = "axiom" if spec.role == "axioms" else ", ".join(spec.unique_together)
                     self.add(row, spec.unique_together[0],
@@ -246,7 +244,8 @@ class Validator:
                                        f"{column.name}")
 
     def _excused(self, row: Row, column: Column) -> bool:
-        """Whether a ``required_unless`` condition holds: a filled column or a value under a class."""
+        """Whether a ``required_unless`` condition holds (a filled column, a value under a
+        class)."""
         for condition in column.required_unless:
             other, _, root = condition.partition("=")
             values = [self.index.lookup(v) or v for v in row.values(other)]

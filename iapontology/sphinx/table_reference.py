@@ -96,7 +96,7 @@ def _table_section(spec: TableSpec, schema: Schema) -> list[str]:
         cells = (f"``{column.name}``", _required(column), several, _takes(column, schema),
                  rst_escape(column.description) + _written_as(column, spec))
         lines += [f"   * - {cells[0]}"] + [f"     - {c}" for c in cells[1:]]
-    return lines + [""]
+    return [*lines, ""]
 
 
 def table_reference_page(schema: Schema | None = None) -> str:
