@@ -84,6 +84,8 @@ class TermIndex:
         problem = curie_problem(text, ("IAPO",) if kind.records else None)
         if problem:
             return None, problem
+        if text not in self.entries and kind.records:
+            return None, f"{text} is not a record of this table"
         if text not in self.entries:
             reason = f"unknown {kind.noun} {text}"
             if text in self.retired:
@@ -112,6 +114,9 @@ class TermIndex:
     def _wrong_kind(self, curie: str, kind: Kind) -> str:
         if kind.records:
             return f"{curie} is not a record of this table"
+        if kind.properties:
+            entry = self.entries[curie]
+            return f"unknown {kind.noun} {curie}: it is {entry.label!r} from {entry.table}.tsv"
         shown = f"{curie} ({self.entries[curie].label})"
         if kind.under and not kind.tables:
             return f"{shown} is not a kind of {' or '.join(kind.under)}: expected {kind.text}"

@@ -133,6 +133,9 @@ class Validator:
         if not curie:
             self.add(row, key.name, f"{key.name} is empty: every row needs its ID")
             return False
+        if LIST_SEPARATOR in curie:
+            self.add(row, key.name, f"{key.name} takes one value, not several")
+            return False
         problem = curie_problem(curie, key.prefixes)
         if problem:
             self.add(row, key.name, problem)
