@@ -227,7 +227,7 @@ def test_ambiguous_synonym_is_caught_naming_both_candidates(tables: Path, table:
 @pytest.mark.parametrize("spec", [t for t in TSV_TABLES if t.key], ids=lambda t: t.name)
 def test_duplicate_id_is_caught_in_every_keyed_table(tables: Path, spec: TableSpec) -> None:
     path = tables / spec.file
-    header, rows = header_and_rows(KNOWLEDGE_DIR / spec.file)
+    _, rows = header_and_rows(KNOWLEDGE_DIR / spec.file)
     if len(rows) < 2:  # obsolete.tsv: add two rows
         extra = ["IAPO:0000998\told one\t\t", "IAPO:0000997\told two\t\t"]
         path.write_text(path.read_text(encoding="utf-8") + "\n".join(extra) + "\n",
