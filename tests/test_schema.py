@@ -270,3 +270,24 @@ def test_missing_metadata_key_is_reported_at_the_section(tables: Path) -> None:
     path.write_text(re.sub(r"(?m)^version = .*\n", "", text), encoding="utf-8")
     assert_problem(tables, "metadata.toml", key_lines(text)[("ontology", "")], "version",
                    "[ontology] needs 'version'")
+
+
+# -- the generated table reference page ------------------------------------------------------
+def test_table_reference_page_lists_every_table_column_and_kind() -> None:
+    from docutils.core import publish_doctree
+
+    from iapontology.sphinx.table_reference import table_reference_page
+
+    text = table_reference_page(SCHEMA)
+    tree = publish_doctree(text.replace(":doc:`/curating`", "the guide"),
+                           settings_overrides={"halt_level": 2, "report_level": 5})
+    tables = list(tree.findall(lambda node: node.tagname == "table"))
+    assert len(tables) == len(SCHEMA.tables)
+    for spec in SCHEMA.tables.values():
+        body = next(t for t in tables if t.astext().startswith(spec.file))
+        first_cells = [row.children[0].astext() for row in body.findall(
+            lambda n: n.tagname == "row")][1:]
+        assert first_cells == [c.name for c in spec.columns], spec.name
+    for kind in SCHEMA.kinds.values():
+        assert f"``{kind.name}``" in text
+    assert "several, separated by ``|``" in text and "for IAPO: rows" in text
