@@ -1,8 +1,9 @@
 """Checking every cell of the curated tables against the schema, resolving references.
 
-:class:`Validator` reads the tables a :class:`~iapontology.table_schema.Schema` declares, then
-checks them in two passes: first every row's own ID and names (so that any cell may refer to
-any row), then every cell by its column's declaration. Each problem is one line,
+:class:`Validator` reads the tables a :class:`~iapontology.table_schema.Schema` declares
+(with :mod:`iapontology.table_files`), then checks them in two passes: first every row's own
+ID and names (so that any cell may refer to any row), then every cell by its column's
+declaration. Each problem is one line,
 ``knowledge/<file>:<line>:<column>: reason`` (column ``-`` for the row or file as a whole).
 Reference cells given as a label or synonym are replaced by the ID they resolve to, so the
 build sees IDs only. Needs neither Owlready2 nor Java.
@@ -10,15 +11,14 @@ build sees IDs only. Needs neither Owlready2 nor Java.
 
 from __future__ import annotations
 
-import datetime
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from iapontology.identifiers import curie_problem
 from iapontology.references import Entry, TermIndex
-from iapontology.table_schema import Column, Schema, TableSpec, key_lines
-from iapontology.tables import LIST_SEPARATOR, CurationError, Row, Table, read_table
+from iapontology.table_files import metadata_problems, read_tables
+from iapontology.table_schema import Column, Schema, TableSpec
+from iapontology.tables import LIST_SEPARATOR, CurationError, Row, Table
 
 #: Roles whose rows can be named by a reference cell.
 REFERABLE = ("reused", "properties", "terms", "records")
@@ -50,6 +50,9 @@ class Validator:
         self.references = 0
         self.by_name = 0
         self.together: dict[tuple[str, ...], Row] = {}
+        bibliography = schema.of_role("bibliography")[0]
+        self.source_prefixes = bibliography.key.prefixes if bibliography.key else None
+        self.sources: set[str] = set()
 
     def add(self, row: Row, column: str, reason: str) -> None:
         """Record one problem at ``row``'s file and line, in ``column``."""
@@ -58,49 +61,20 @@ class Validator:
     # -- reading --------------------------------------------------------------------------
     def run(self) -> Checked:
         """Check everything; raise :class:`CurationError` with every problem found."""
-        metadata = self._read()
+        self.tables, metadata, self.problems = read_tables(self.schema, self.directory)
         if self.problems:
             raise CurationError(self.problems)
         for spec in self.schema.tables.values():
             if spec.name in self.tables:
                 self._index(spec)
-        self._check_schema_references()
+        self.problems += schema_problems(self.schema, self.index)
         rows = {name: self._check_table(self.schema.tables[name], table)
                 for name, table in self.tables.items()}
-        self._check_metadata(metadata)
+        self.problems += metadata_problems(self.schema, self.directory, metadata)
         if self.problems:
             raise CurationError(self.problems)
         counts = {name: len(table) for name, table in rows.items()}
         return Checked(rows, metadata, self.references, self.by_name, counts)
-
-    def _read(self) -> dict:
-        shown = self.directory.name
-        metadata: dict = {}
-        for spec in self.schema.tables.values():
-            path = self.directory / spec.file
-            if spec.role == "metadata":
-                try:
-                    metadata = tomllib.loads(path.read_text(encoding="utf-8"))
-                except (OSError, tomllib.TOMLDecodeError) as error:
-                    self.problems.append(f"{shown}/{spec.file}:0:-: {error}")
-                continue
-            if not path.exists():
-                self.problems.append(f"{shown}/{spec.file}:0:-: the table is missing")
-                continue
-            required = tuple(c.name for c in spec.columns)
-            try:
-                table = read_table(path, required, display_root=self.directory.parent)
-            except CurationError as error:
-                self.problems.extend(error.problems)
-                continue
-            declared = set(required)
-            for column in table.columns:
-                if column not in declared:
-                    self.problems.append(
-                        f"{shown}/{spec.file}:{table.header_line}:{column}: column {column!r} "
-                        f"is not declared in schema.toml [tables.{spec.name}]")
-            self.tables[spec.name] = table
-        return metadata
 
     # -- pass 1: IDs and names ------------------------------------------------------------
     def _index(self, spec: TableSpec) -> None:
@@ -113,6 +87,8 @@ class Validator:
                 self.skip.add((row.file, row.line))
                 continue
             self.first[curie] = row
+            if spec.role == "bibliography":
+                self.sources.add(curie)
             if spec.role == "obsolete":
                 replacement = row.get("replaced_by")
                 self.index.retired[curie] = f", use {replacement}" if replacement else ""
@@ -156,38 +132,6 @@ class Validator:
         else:
             self.labels[folded] = curie
 
-    def _check_schema_references(self) -> None:
-        """The classes and properties schema.toml names exist, and its conditions make sense."""
-        entries = self.index.entries
-
-        def is_class(curie: str) -> bool:
-            return curie in entries and entries[curie].table not in ("properties",) and \
-                self.schema.tables[entries[curie].table].role != "records"
-
-        for kind in self.schema.kinds.values():
-            for root in kind.under:
-                if not is_class(root):
-                    self.problems.append(f"{self.schema.where(f'kinds.{kind.name}', 'under')}: "
-                                         f"unknown class {root}")
-        for spec in self.schema.of_role("records"):
-            if not is_class(spec.record_class):
-                self.problems.append(f"{self.schema.where(f'tables.{spec.name}', 'class')}: "
-                                     f"{spec.record_class!r} is not a known class")
-            names = {c.name for c in spec.columns}
-            for column in spec.columns:
-                where = self.schema.where(f"tables.{spec.name}", column.name)
-                if column.property and column.property not in self.index.entries:
-                    self.problems.append(f"{where}: unknown property {column.property}")
-                if column.required_unless and column.required is not True:
-                    self.problems.append(f"{where}: required_unless on a column that is not "
-                                         "required")
-                for condition in column.required_unless:
-                    other, _, root = condition.partition("=")
-                    if other not in names:
-                        self.problems.append(f"{where}: required_unless: {other} is not a column")
-                    if root and not is_class(root):
-                        self.problems.append(f"{where}: required_unless: unknown class {root}")
-
     # -- pass 2: every cell ---------------------------------------------------------------
     def _check_table(self, spec: TableSpec, table: Table) -> list[Row]:
         checked: list[Row] = []
@@ -229,7 +173,7 @@ class Validator:
         if column.type == "ref":
             return self._check_references(spec, row, column, values)
         for value in values:
-            reason = self._value_problem(column, value)
+            reason = value_problem(column, value, self.sources, self.source_prefixes)
             if reason:
                 self.add(row, column.name, reason)
         return None
@@ -256,25 +200,6 @@ class Validator:
                 return True
         return False
 
-    def _value_problem(self, column: Column, value: str) -> str | None:
-        if column.type == "source":
-            bibliography = self.schema.of_role("bibliography")[0]
-            problem = curie_problem(value, bibliography.key.prefixes)
-            if problem:
-                return problem
-            first = self.first.get(value)
-            if first is None or first.file != f"{self.directory.name}/{bibliography.file}":
-                return f"{value} is not in the bibliography"
-        elif column.type == "curie":
-            return curie_problem(value, column.prefixes)
-        elif column.type == "choice" and value not in column.allowed:
-            return (f"{column.name} must be one of {', '.join(column.allowed)}; {value!r} is "
-                    "not one of them")
-        elif column.type == "count" and (not value.isdigit() or int(value) < 1):
-            return (f"{column.name} must be empty (count not known) or a whole number >= 1, "
-                    f"not {value!r}")
-        return None
-
     def _check_references(self, spec: TableSpec, row: Row, column: Column,
                           values: list[str]) -> str | None:
         kind = self.schema.kinds[column.kind]
@@ -294,45 +219,56 @@ class Validator:
             return None
         return LIST_SEPARATOR.join(resolved)
 
-    # -- metadata.toml --------------------------------------------------------------------
-    def _check_metadata(self, metadata: dict) -> None:
-        for spec in self.schema.of_role("metadata"):
-            path = self.directory / spec.file
-            lines = key_lines(path.read_text(encoding="utf-8"))
-            shown = f"{self.directory.name}/{spec.file}"
-            section = metadata.get(spec.section)
-            if not isinstance(section, dict):
-                self.problems.append(f"{shown}:0:-: needs an [{spec.section}] table")
-                continue
-            declared = {c.name for c in spec.columns}
-            for key in section:
-                if key not in declared:
-                    line = lines.get((spec.section, key), 0)
-                    self.problems.append(f"{shown}:{line}:{key}: [{spec.section}] {key!r} is "
-                                         "not declared in schema.toml")
-            for column in spec.columns:
-                line = lines.get((spec.section, column.name)) or lines.get((spec.section, ""), 0)
-                reason = _metadata_problem(section.get(column.name), column, spec.section)
-                if reason:
-                    self.problems.append(f"{shown}:{line}:{column.name}: {reason}")
+
+def schema_problems(schema: Schema, index: TermIndex) -> list[str]:
+    """The classes and properties schema.toml names exist, and its conditions make sense."""
+    entries = index.entries
+    problems: list[str] = []
+
+    def is_class(curie: str) -> bool:
+        return curie in entries and entries[curie].table not in ("properties",) and \
+            schema.tables[entries[curie].table].role != "records"
+
+    for kind in schema.kinds.values():
+        for root in kind.under:
+            if not is_class(root):
+                problems.append(f"{schema.where(f'kinds.{kind.name}', 'under')}: "
+                                f"unknown class {root}")
+    for spec in schema.of_role("records"):
+        if not is_class(spec.record_class):
+            problems.append(f"{schema.where(f'tables.{spec.name}', 'class')}: "
+                            f"{spec.record_class!r} is not a known class")
+        names = {c.name for c in spec.columns}
+        for column in spec.columns:
+            where = schema.where(f"tables.{spec.name}", column.name)
+            if column.property and column.property not in index.entries:
+                problems.append(f"{where}: unknown property {column.property}")
+            if column.required_unless and column.required is not True:
+                problems.append(f"{where}: required_unless on a column that is not required")
+            for condition in column.required_unless:
+                other, _, root = condition.partition("=")
+                if other not in names:
+                    problems.append(f"{where}: required_unless: {other} is not a column")
+                if root and not is_class(root):
+                    problems.append(f"{where}: required_unless: unknown class {root}")
+    return problems
 
 
-def _metadata_problem(value: object, column: Column, section: str) -> str | None:
-    """Why one [section] key of metadata.toml does not fit its declaration (None: fine)."""
-    if value is None or value == "" or value == []:
-        return f"[{section}] needs {column.name!r}" if column.required else None
-    if column.multi:
-        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip()
-                                                  for v in value):
-            return f"{column.name} must be a list of non-empty strings"
-        return None
-    if not isinstance(value, str) or not value.strip():
-        return f"{column.name} must be a non-empty string"
-    if column.type == "iri" and not value.startswith(("https://", "http://")):
-        return f"{column.name} must be an http(s) IRI, not {value!r}"
-    if column.type == "date":
-        try:
-            datetime.date.fromisoformat(value)
-        except ValueError:
-            return f"{column.name} must be a date written YYYY-MM-DD, not {value!r}"
+def value_problem(column: Column, value: str, sources: set[str],
+                  source_prefixes: tuple[str, ...] | None) -> str | None:
+    """Why one value of a non-reference cell does not fit ``column`` (None: it fits)."""
+    if column.type == "source":
+        problem = curie_problem(value, source_prefixes)
+        if problem:
+            return problem
+        if value not in sources:
+            return f"{value} is not in the bibliography"
+    elif column.type == "curie":
+        return curie_problem(value, column.prefixes)
+    elif column.type == "choice" and value not in column.allowed:
+        return (f"{column.name} must be one of {', '.join(column.allowed)}; {value!r} is "
+                "not one of them")
+    elif column.type == "count" and (not value.isdigit() or int(value) < 1):
+        return (f"{column.name} must be empty (count not known) or a whole number >= 1, "
+                f"not {value!r}")
     return None

@@ -291,3 +291,11 @@ def test_table_reference_page_lists_every_table_column_and_kind() -> None:
     for kind in SCHEMA.kinds.values():
         assert f"``{kind.name}``" in text
     assert "several, separated by ``|``" in text and "for IAPO: rows" in text
+
+
+def test_bibliography_takes_the_source_prefixes_the_identifiers_know() -> None:
+    from iapontology.identifiers import SOURCE_PREFIXES, XREF_URLS
+
+    key = SCHEMA.tables["bibliography"].key
+    assert key is not None and key.prefixes == SOURCE_PREFIXES
+    assert set(key.prefixes) <= set(XREF_URLS)
