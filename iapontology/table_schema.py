@@ -15,6 +15,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from iapontology.identifiers import LOCAL_PATTERNS
 from iapontology.paths import KNOWLEDGE_DIR
 from iapontology.tables import CurationError
 
@@ -232,6 +233,9 @@ def _column_problems(column: dict, kinds: dict[str, Kind]) -> list[str]:
         problems.append(f"a ref column needs a kind from [kinds], not {column.get('kind')!r}")
     if kind == "choice" and not column.get("allowed"):
         problems.append("a choice column needs its allowed values")
+    for prefix in [*column.get("prefixes", ()), *column.get("exclude_prefixes", ())]:
+        if prefix not in LOCAL_PATTERNS:
+            problems.append(f"unknown CURIE prefix {prefix!r}")
     if column.get("required", False) not in (True, False, "own"):
         problems.append("required must be true, false or \"own\"")
     if not str(column.get("description", "")).strip():

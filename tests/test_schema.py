@@ -299,3 +299,37 @@ def test_bibliography_takes_the_source_prefixes_the_identifiers_know() -> None:
     key = SCHEMA.tables["bibliography"].key
     assert key is not None and key.prefixes == SOURCE_PREFIXES
     assert set(key.prefixes) <= set(XREF_URLS)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "where", "reason"),
+    [('hgnc_id = { type = "curie", prefixes = ["HGNC"]',
+      'hgnc_id = { type = "curie", prefixes = ["HGNCX"]', "tables.iaps.hgnc_id",
+      "unknown CURIE prefix 'HGNCX'"),
+     ('bir_domains = { type = "count"', 'bir_domains = { type = "number"',
+      "tables.iaps.bir_domains", "type must be one of"),
+     ('domains = { type = "ref", kind = "domain"', 'domains = { type = "ref", kind = "domains"',
+      "tables.iaps.domains", "needs a kind from [kinds]"),
+     ('kind = { type = "choice", required = true, allowed = ["class"]',
+      'kind = { type = "choice", required = true', "tables.reused_terms.kind",
+      "needs its allowed values"),
+     ('ncbigene = { type = "curie", prefixes = ["NCBIGene"], description = "the NCBI Gene ID" }',
+      'ncbigene = { type = "curie", prefixes = ["NCBIGene"], description = " " }',
+      "tables.iaps.ncbigene", "needs a description"),
+     ('uniprot = { type = "curie"', 'uniprot = { type = "curie", multiple = true',
+      "tables.iaps.uniprot", "unknown setting 'multiple'"),
+     ('tables = ["domains"]', 'tables = ["domain"]', "kinds.domain.tables",
+      "no table 'domain'")],
+)
+def test_malformed_schema_declaration_is_reported_at_its_line(
+        tables: Path, old: str, new: str, where: str, reason: str) -> None:
+    path = tables / "schema.toml"
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1
+    line = text[: text.index(old)].count("\n") + 1
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    with pytest.raises(CurationError) as caught:
+        load_knowledge(tables)
+    prefix = f"knowledge/schema.toml:{line}:{where}: "
+    assert any(p.startswith(prefix) and reason in p for p in caught.value.problems), (
+        caught.value.problems)
