@@ -45,6 +45,28 @@ def _progress(message: str) -> None:
     print(f"iapo: {message}", file=sys.stderr, flush=True)
 
 
+def _cmd_validate(args: argparse.Namespace) -> int:
+    """Check the curated tables against the schema alone (no Owlready2, no Java)."""
+    from iapontology.knowledge.curation import load_knowledge
+    from iapontology.knowledge.tables import CurationError
+    from iapontology.paths import KNOWLEDGE_DIR
+
+    directory = Path(args.knowledge) if args.knowledge else KNOWLEDGE_DIR
+    if not directory.is_dir():
+        return _fail(f"{directory} is not a folder")
+    try:
+        knowledge = load_knowledge(directory)
+    except CurationError as error:
+        for problem in error.problems:
+            print(problem)
+        return _fail(f"{len(error.problems)} problem(s) in the tables of {directory}")
+    rows = sum(knowledge.counts.values())
+    print(f"{directory.name}: {len(knowledge.counts)} tables, {rows} rows, "
+          f"{knowledge.references} references ({knowledge.by_name} by label or synonym) "
+          "and metadata.toml match the schema: no problems")
+    return 0
+
+
 def _cmd_build(args: argparse.Namespace) -> int:
     from iapontology.build.pipeline import BuildError, build
     from iapontology.build.reasoner import ReasonerError, ReasonerUnavailable
@@ -320,6 +342,11 @@ def make_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action=_VersionAction, nargs=0,
                         help="show the package and ontology versions and exit")
     sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("validate", help="check the curated tables against their schema")
+    p.add_argument("--knowledge", metavar="DIR",
+                   help="the folder of tables (default: the packaged knowledge/)")
+    p.set_defaults(func=_cmd_validate)
 
     p = sub.add_parser("build", help="build ontology/ from the curated tables")
     p.add_argument("--out", default=None, help="output folder (default: ontology/)")

@@ -44,14 +44,18 @@ def tables(tmp_path: Path) -> Path:
     return target
 
 
-def expect_problem(tables: Path, table: str, line: int, reason: str) -> None:
-    """Loading ``tables`` fails with a ``knowledge/<table>:<line>: ...reason...`` problem."""
+def expect_problem(tables: Path, table: str, line: int, reason: str,
+                   column: str | None = None) -> None:
+    """Loading ``tables`` fails with a ``knowledge/<table>:<line>:<column>: ...reason...``
+    problem (any column when ``column`` is None)."""
     from iapontology.knowledge.curation import load_knowledge
     from iapontology.knowledge.tables import CurationError
 
     with pytest.raises(CurationError) as caught:
         load_knowledge(tables)
-    prefix = f"knowledge/{table}:{line}: "
+    prefix = f"knowledge/{table}:{line}:"
+    if column is not None:
+        prefix += f"{column}: "
     assert any(p.startswith(prefix) and reason in p for p in caught.value.problems), (
         caught.value.problems
     )

@@ -168,12 +168,12 @@ def test_every_new_axiom_is_cited_and_every_component_defined() -> None:
 @pytest.mark.parametrize("bad", ["RO:0011099", "IAPO:0000599", "GO:0043293"])
 def test_a_bad_relation_in_a_new_axiom_is_refused(tables: Path, bad: str) -> None:
     line = edit_cell(tables / "axioms.tsv", "IAPO:0000239", "relation", bad)
-    expect_problem(tables, "axioms.tsv", line, "unknown object property")
+    expect_problem(tables, "axioms.tsv", line, "unknown object property", "relation")
 
 
 def test_a_bad_count_of_bir_domains_for_naip_is_refused(tables: Path) -> None:
     line = edit_cell(tables / "iaps.tsv", "IAPO:0000101", "bir_domains", "0")
-    expect_problem(tables, "iaps.tsv", line, "bir_domains must be empty")
+    expect_problem(tables, "iaps.tsv", line, "bir_domains must be empty", "bir_domains")
 
 
 def test_ciap1_partners_in_nik_control() -> None:

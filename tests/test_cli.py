@@ -48,7 +48,7 @@ def test_build_with_bad_table_exits_2(
                         (tmp_path, tables, True, build_module._quiet))
     code, _, err = run_cli(capsys, "build", "--out", str(tmp_path))
     assert code == 2
-    assert f"knowledge/iaps.tsv:{line}: definition_source is empty" in err
+    assert f"knowledge/iaps.tsv:{line}:definition_source: definition_source is empty" in err
     assert not (tmp_path / "iapo.owl").exists()
 
 

@@ -143,25 +143,25 @@ def test_ravina_is_the_older_patients_trial_with_a_status() -> None:
 )
 def test_malformed_registry_numbers_are_refused(tables: Path, value: str, reason: str) -> None:
     line = edit_cell(tables / "trials.tsv", "IAPO:2000022", "registry_ids", value)
-    expect_problem(tables, "trials.tsv", line, reason)
+    expect_problem(tables, "trials.tsv", line, reason, "registry_ids")
 
 
 @pytest.mark.parametrize(
     "source", ["EudraCT:2099-000001-01", "ACTRN:ACTRN12614000268640", "isrctn:ISRCTN00000000"])
 def test_registry_sources_must_be_in_the_bibliography(tables: Path, source: str) -> None:
     line = edit_cell(tables / "trials.tsv", "IAPO:2000022", "definition_source", source)
-    expect_problem(tables, "trials.tsv", line, "is not in the bibliography")
+    expect_problem(tables, "trials.tsv", line, "is not in the bibliography", "definition_source")
 
 
 @pytest.mark.parametrize("phase", ["phase 2b", "Phase 2", "phase 4", "phase2"])
 def test_trial_phases_keep_a_small_vocabulary(tables: Path, phase: str) -> None:
     line = edit_cell(tables / "trials.tsv", "IAPO:2000026", "phase", phase)
-    expect_problem(tables, "trials.tsv", line, "is not one of")
+    expect_problem(tables, "trials.tsv", line, "is not one of", "phase")
 
 
 def test_a_vaccine_needs_a_known_target(tables: Path) -> None:
     line = edit_cell(tables / "agent_targets.tsv", "IAPO:0000722", "object", "IAPO:0009999")
-    expect_problem(tables, "agent_targets.tsv", line, "unknown class IAPO:0009999")
+    expect_problem(tables, "agent_targets.tsv", line, "unknown class IAPO:0009999", "object")
 
 
 def test_second_pass_first_in_human_and_combination_trials() -> None:

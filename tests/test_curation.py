@@ -47,7 +47,8 @@ def test_bad_cell_is_reported_with_file_and_line(
 ) -> None:
     line = edit_cell(tables / "iaps.tsv", "IAPO:0000104", column, value)
     problems = problems_for(tables)
-    assert any(p.startswith(f"knowledge/iaps.tsv:{line}: ") and reason in p for p in problems), (
+    prefix = f"knowledge/iaps.tsv:{line}:{column}: "
+    assert any(p.startswith(prefix) and reason in p for p in problems), (
         problems
     )
 
@@ -55,14 +56,14 @@ def test_bad_cell_is_reported_with_file_and_line(
 def test_duplicate_id_is_reported(tables: Path) -> None:
     line = edit_cell(tables / "iaps.tsv", "IAPO:0000104", "id", "IAPO:0000102")
     problems = problems_for(tables)
-    expected = f"knowledge/iaps.tsv:{line}: duplicate ID IAPO:0000102"
+    expected = f"knowledge/iaps.tsv:{line}:id: duplicate ID IAPO:0000102"
     assert any(p.startswith(expected) for p in problems)
 
 
 def test_malformed_own_id_is_reported(tables: Path) -> None:
     line = edit_cell(tables / "domains.tsv", "IAPO:0000011", "id", "IAPO:11")
     problems = problems_for(tables)
-    assert any(p.startswith(f"knowledge/domains.tsv:{line}: id:") for p in problems), problems
+    assert any(p.startswith(f"knowledge/domains.tsv:{line}:id: ") for p in problems), problems
 
 
 def test_row_wider_than_header_is_reported(tables: Path) -> None:
@@ -70,7 +71,7 @@ def test_row_wider_than_header_is_reported(tables: Path) -> None:
     path.write_text(path.read_text() + "PMID:1\tcitation\textra\n", encoding="utf-8")
     lines = path.read_text().splitlines()
     problems = problems_for(tables)
-    assert f"knowledge/bibliography.tsv:{len(lines)}: 3 cells but the header has 2" in problems
+    assert f"knowledge/bibliography.tsv:{len(lines)}:-: 3 cells but the header has 2" in problems
 
 
 def test_failed_build_leaves_previous_files_untouched(tables: Path, tmp_path: Path) -> None:

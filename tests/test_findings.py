@@ -165,7 +165,7 @@ def test_new_biomarkers_for_loss_and_fusion() -> None:
 def test_bad_finding_cells_are_reported(tables: Path, column: str, value: str,
                                         reason: str) -> None:
     line = edit_cell(tables / "findings.tsv", "IAPO:1000001", column, value)
-    expect_problem(tables, "findings.tsv", line, reason)
+    expect_problem(tables, "findings.tsv", line, reason, column)
 
 
 @pytest.mark.parametrize(
@@ -185,34 +185,37 @@ def test_counter_evidence_or_a_non_resistance_effect_excuses_the_mechanism(
 def test_resistance_effect_does_not_excuse_the_mechanism(tables: Path) -> None:
     edit_cell(tables / "findings.tsv", "IAPO:1000001", "effect", RESISTANCE)
     line = edit_cell(tables / "findings.tsv", "IAPO:1000001", "mechanism", "")
-    expect_problem(tables, "findings.tsv", line, "mechanism is empty")
+    expect_problem(tables, "findings.tsv", line, "mechanism is empty", "mechanism")
 
 
 @pytest.mark.parametrize(
-    ("old", "new", "reason"),
-    [('effect = ["IAPO:0000464"]', 'effect = ["IAPO:0009999"]',
-      "ranges: effect: unknown class IAPO:0009999"),
-     ('evidence = ["IAPO:0000460"]', 'colour = ["IAPO:0000460"]',
-      "ranges: colour is not a linked column"),
-     ('"effect=IAPO:0000467"]', '"effect=IAPO:0009998"]',
+    ("old", "new", "where", "reason"),
+    [('under = ["IAPO:0000464"]', 'under = ["IAPO:0009999"]', "kinds.effect.under",
+      "unknown class IAPO:0009999"),
+     ('kind = "effect", multi', 'kind = "colour", multi', "tables.findings.effect",
+      "a ref column needs a kind from [kinds], not 'colour'"),
+     ('"effect=IAPO:0000467"]', '"effect=IAPO:0009998"]', "tables.findings.mechanism",
       "required_unless: unknown class IAPO:0009998"),
-     ('"counter_note", "effect=', '"counter_notes", "effect=',
+     ('"counter_note", "effect=', '"counter_notes", "effect=', "tables.findings.mechanism",
       "required_unless: counter_notes is not a column"),
-     ('mechanism = ["contradicts"', 'alteration = ["contradicts"',
-      "required_unless: alteration is not required"),
-     ('contradicts = "IAPO:0000537"', 'contradicts = "IAPO:0000599"',
-      "contradicts: unknown property IAPO:0000599")],
+     ('kind = "mechanism", required = true', 'kind = "mechanism", required = false',
+      "tables.findings.mechanism", "required_unless on a column that is not required"),
+     ('property = "IAPO:0000537"', 'property = "IAPO:0000599"', "tables.findings.contradicts",
+      "unknown property IAPO:0000599")],
 )
-def test_bad_records_settings_are_reported(tables: Path, old: str, new: str,
-                                           reason: str) -> None:
-    spec = tables / "records.toml"
+def test_bad_schema_settings_are_reported(tables: Path, old: str, new: str, where: str,
+                                          reason: str) -> None:
+    """The record settings once in records.toml now live in schema.toml, checked alike."""
+    spec = tables / "schema.toml"
     text = spec.read_text(encoding="utf-8")
-    assert old in text
+    assert text.count(old) == 1
+    line = text[: text.index(old)].count("\n") + 1
     spec.write_text(text.replace(old, new), encoding="utf-8")
     with pytest.raises(CurationError) as caught:
         load_knowledge(tables)
-    assert any(p.startswith("knowledge/records.toml:0: [findings]") and reason in p
-               for p in caught.value.problems), caught.value.problems
+    prefix = f"knowledge/schema.toml:{line}:{where}: "
+    assert any(p.startswith(prefix) and reason in p for p in caught.value.problems), (
+        caught.value.problems)
 
 
 def test_findings_table_without_the_new_columns_is_refused(tables: Path) -> None:

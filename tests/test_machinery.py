@@ -127,7 +127,7 @@ def test_every_relation_axiom_is_cited() -> None:
 def test_bad_axiom_rows_are_reported(tables: Path, column_name: str, value: str,
                                      reason: str) -> None:
     line = edit_cell(tables / "axioms.tsv", "IAPO:0000104", column_name, value)
-    expect_problem(tables, "axioms.tsv", line, reason)
+    expect_problem(tables, "axioms.tsv", line, reason, column_name)
 
 
 def test_edit_cell_helper_still_finds_component_rows(tables: Path) -> None:

@@ -138,4 +138,4 @@ def test_bad_record_rows_are_reported(tables: Path, table: str, column_name: str
     first = {"findings.tsv": "IAPO:1000001", "trials.tsv": "IAPO:2000001",
              "agents.tsv": "IAPO:0000701", "biomarkers.tsv": "IAPO:4000001"}[table]
     line = edit_cell(tables / table, first, column_name, value)
-    expect_problem(tables, table, line, reason)
+    expect_problem(tables, table, line, reason, column_name)

@@ -10,14 +10,15 @@ import types
 
 import owlready2 as owl
 
-from iapontology.knowledge.curation import Knowledge
 from iapontology.identifiers import expand
+from iapontology.knowledge.curation import Knowledge
 from iapontology.knowledge.schema import (
     Vocabulary,
     add_iri_value,
     declare_vocabulary,
     english,
 )
+from iapontology.knowledge.table_schema import TableSpec
 from iapontology.knowledge.tables import Row
 from iapontology.vocab import CONTACT_POINT, HOMEPAGE, ISSUE_TRACKER, LICENSE, VERSION_IRI
 
@@ -225,14 +226,15 @@ class Assembler:
         self._annotate_axiom(self.vocab["source"], (agent, phase, row.get("highest_phase")),
                              row.values("phase_source"))
 
-    def _record(self, spec: dict, row: Row) -> None:
+    def _record(self, spec: TableSpec, row: Row) -> None:
         """One record (a finding, trial, combination or biomarker) as an OWL individual.
 
         It is typed by its record class and, for each linked kind (an IAP, a cancer, a
         treatment...), by ``property some Kind``: the W3C n-ary relation pattern, with the
-        record as the relation instance. Every such axiom carries the record's sources.
+        record as the relation instance. Every such axiom carries the record's sources. Which
+        column is written how comes from the table's declaration in ``schema.toml``.
         """
-        kind = self.class_of(spec["class"])
+        kind = self.class_of(spec.record_class)
         iri = expand(row.get("id"))
         with self.ontology.get_namespace(iri[: iri.rfind("/") + 1]):
             record = kind(iri[iri.rfind("/") + 1 :])
@@ -242,22 +244,22 @@ class Assembler:
         sources = row.values("definition_source")
         for source in sources:  # one at a time: extend() does not keep the order
             self.vocab["source"][record].append(source)
-        for column, prop in spec.get("links", {}).items():
+        for column, prop in spec.links.items():
             for value in row.values(column):
                 self.cite(record, self.property_of(prop).some(self.class_of(value)), sources)
-        for column, prop in spec.get("text", {}).items():
+        for column, prop in spec.text.items():
             for value in row.values(column):
                 self.property_of(prop)[record].append(value)
-        for column in spec.get("xrefs", []):
+        for column in spec.xrefs:
             for value in row.values(column):
                 self.vocab["db_xref"][record].append(value)
 
 
-    def _relations(self, spec: dict, row: Row) -> None:
+    def _relations(self, spec: TableSpec, row: Row) -> None:
         """Links between two records (``finding 'contradicts finding' other``), each cited with
         the sources of the record that states it."""
         record = self.entities[row.get("id")]
-        for column, prop_curie in spec.get("relations", {}).items():
+        for column, prop_curie in spec.relations.items():
             prop = self.property_of(prop_curie)
             for value in row.values(column):
                 other = self.entities[value]

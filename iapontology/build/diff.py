@@ -11,8 +11,8 @@ from rdflib import OWL, RDF, RDFS, Literal, URIRef
 
 from iapontology import vocab
 from iapontology.build.exports import KINDS, restrictions
-from iapontology.rdf.graph import load_graph
 from iapontology.identifiers import compress
+from iapontology.rdf.graph import load_graph
 
 DEFINITION = URIRef(vocab.DEFINITION)
 

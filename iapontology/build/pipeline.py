@@ -25,9 +25,22 @@ from pathlib import Path
 import rdflib
 
 from iapontology.build.assemble import assemble, version_iri
-from iapontology.knowledge.curation import Knowledge, load_knowledge
 from iapontology.build.exports import base_graph, obo_text, obographs_json
 from iapontology.build.mappings import sssom_text
+from iapontology.build.quality import Finding, check_rdfxml, show, summary
+from iapontology.build.reasoner import ReasonerResult, run_hermit
+from iapontology.build.serialise import (
+    ntriples_text,
+    owlready_rdfxml_text,
+    publish,
+    rdfxml_text,
+    renamed_ontology,
+    staging_folder,
+    turtle_text,
+    with_inferred_parents,
+    write_file,
+)
+from iapontology.knowledge.curation import Knowledge, load_knowledge
 from iapontology.paths import (
     BASE_FILE,
     CONTEXT_FILE,
@@ -41,20 +54,7 @@ from iapontology.paths import (
     SSSOM_FILE,
     TURTLE_FILE,
 )
-from iapontology.build.quality import Finding, check_rdfxml, show, summary
-from iapontology.build.reasoner import ReasonerResult, run_hermit
 from iapontology.rdf.relation_graph import relation_triples
-from iapontology.build.serialise import (
-    ntriples_text,
-    owlready_rdfxml_text,
-    publish,
-    rdfxml_text,
-    renamed_ontology,
-    staging_folder,
-    turtle_text,
-    with_inferred_parents,
-    write_file,
-)
 from iapontology.vocab import jsonld_context
 
 #: Every file a build may write; a build removes those of them it did not write this time.

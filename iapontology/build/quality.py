@@ -20,11 +20,11 @@ import rdflib
 from rdflib import BNode, URIRef
 from rdflib.term import Node
 
-from iapontology.rdf.graph import PREFIXES, load_graph, new_graph, query
-from iapontology.identifiers import compress
 from iapontology.build.owlapi import OwlApiReport, check_with_owlapi
-from iapontology.paths import PACKAGE_DIR
 from iapontology.build.reasoner import ReasonerResult, run_hermit
+from iapontology.identifiers import compress
+from iapontology.paths import PACKAGE_DIR
+from iapontology.rdf.graph import PREFIXES, load_graph, new_graph, query
 from iapontology.rdf.rqfile import SparqlFile, read_folder
 
 __all__ = [

@@ -2,7 +2,7 @@
 
 Each table has a header row; ``#`` starts a comment line and blank lines are skipped. Cells
 that hold several values separate them with ``|``. Every row remembers its file and line so
-that a curation error can be reported as ``file:line: reason``.
+that a curation error can be reported as ``file:line:column: reason``.
 """
 
 from __future__ import annotations
@@ -51,6 +51,8 @@ class Table:
     path: Path
     columns: list[str]
     rows: list[Row] = field(default_factory=list)
+    #: the line of the header row
+    header_line: int = 0
 
 
 def read_table(
@@ -58,12 +60,13 @@ def read_table(
 ) -> Table:
     """Read one tab-separated table, checking its header and the width of every row.
 
-    Raises :class:`CurationError` naming ``file:line`` for a missing column or a row with more
-    cells than the header.
+    Raises :class:`CurationError` naming ``file:line:column`` for a missing column or a row with
+    more cells than the header (column ``-``: the row as a whole).
     """
     shown = str(path.relative_to(display_root)) if display_root else str(path)
     problems: list[str] = []
     columns: list[str] | None = None
+    header_line = 0
     rows: list[Row] = []
     with path.open(encoding="utf-8", newline="") as handle:
         for number, raw in enumerate(handle, start=1):
@@ -73,18 +76,20 @@ def read_table(
             cells = text.split("\t")
             if columns is None:
                 columns = [c.strip() for c in cells]
+                header_line = number
                 missing = [c for c in required if c not in columns]
                 if missing:
-                    problems.append(f"{shown}:{number}: missing column(s) {', '.join(missing)}")
+                    problems.append(
+                        f"{shown}:{number}:{missing[0]}: missing column(s) {', '.join(missing)}")
                 continue
             if len(cells) > len(columns):
                 problems.append(
-                    f"{shown}:{number}: {len(cells)} cells but the header has {len(columns)}"
+                    f"{shown}:{number}:-: {len(cells)} cells but the header has {len(columns)}"
                 )
                 continue
             rows.append(Row(shown, number, dict(zip(columns, cells, strict=False))))
     if columns is None:
-        problems.append(f"{shown}:1: the table has no header row")
+        problems.append(f"{shown}:1:-: the table has no header row")
     if problems:
         raise CurationError(problems)
-    return Table(path.stem, path, columns or [], rows)
+    return Table(path.stem, path, columns or [], rows, header_line)

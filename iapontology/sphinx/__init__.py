@@ -5,11 +5,12 @@ the shipped query graph (the OWL file plus its relation-graph view) and writes, 
 ``<srcdir>/generated/``: a page per term with the evidence for each relation, a "why?" page
 per drug-resistance finding, the agents, trials, findings and biomarkers tables (with CSV
 downloads), the class hierarchy, the pathway in panels, the query cookbook, and the downloads
-and metadata page. Nothing is pasted: every page is computed from the ontology at build
-time, so the site cannot drift from it.
+and metadata page, and the table reference (from the curated tables' schema). Nothing is
+pasted: every page is computed from the ontology (or the schema) at build time, so the site
+cannot drift from it.
 
-May import: the bottom layer, ``rdf`` and ``sparql``. Nothing in the package imports it; Sphinx
-loads it from ``docs/conf.py``.
+May import: the bottom layer, ``rdf``, ``knowledge`` (the table schema) and ``sparql``.
+Nothing in the package imports it; Sphinx loads it from ``docs/conf.py``.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from iapontology.sphinx.diagrams import load_panels, pathway_page
 from iapontology.sphinx.downloads import downloads_page
 from iapontology.sphinx.rst import rst_escape, title
 from iapontology.sphinx.site import GENERATED, TERM_TYPES, Relation, Site, page_name
+from iapontology.sphinx.table_reference import table_reference_page
 from iapontology.sphinx.tables import (
     agents_page,
     biomarkers_page,
@@ -69,6 +71,7 @@ def write_site(site: Site) -> int:
     site.write("cookbook.rst", cookbook_page(site))
     site.write("pathway.rst", pathway_page(site, load_panels())[0])
     site.write("downloads.rst", downloads_page())
+    site.write("table-reference.rst", table_reference_page())
     site.remove_stale()
     return len(site.terms)
 
