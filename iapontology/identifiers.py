@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from typing import Any
 
 IAPO_NAMESPACE = "https://w3id.org/iapo/"
 OBO = "http://purl.obolibrary.org/obo/"
@@ -35,7 +36,7 @@ PREFIX_MAP: dict[str, str] = {
 
 
 @cache
-def converter():
+def converter() -> Any:
     """The ``curies`` converter for :data:`PREFIX_MAP` (built on first use: importing
     ``curies`` is slow, and most programs never need it)."""
     import curies
@@ -125,9 +126,23 @@ def expand(curie: str) -> str:
     return iri
 
 
+@cache
+def _by_length() -> tuple[tuple[str, str], ...]:
+    """(namespace, prefix) pairs of :data:`PREFIX_MAP`, longest namespace first."""
+    return tuple(sorted(((ns, prefix) for prefix, ns in PREFIX_MAP.items()),
+                        key=lambda pair: -len(pair[0])))
+
+
 def compress(iri: str) -> str | None:
-    """Turn an ontology IRI back into a CURIE, or None when no prefix covers it."""
-    return converter().compress(iri)
+    """Turn an ontology IRI back into a CURIE, or None when no prefix covers it.
+
+    The longest namespace of :data:`PREFIX_MAP` that starts the IRI wins (as ``curies``
+    decides); done here without importing ``curies``, which is slow to import.
+    """
+    for namespace, prefix in _by_length():
+        if iri.startswith(namespace) and len(iri) > len(namespace):
+            return f"{prefix}:{iri[len(namespace):]}"
+    return None
 
 
 def xref_url(curie: str) -> str | None:
