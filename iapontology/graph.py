@@ -227,6 +227,19 @@ def sparql_iri(iri: str) -> str:
     return f"<{iri}>"
 
 
+def _escape_string(text: str) -> str:
+    r"""The body of a double-quoted SPARQL string that means ``text`` to every engine.
+
+    Quotes, backslashes and line breaks are escaped. SPARQL also lets an engine expand
+    ``\uXXXX`` / ``\UXXXXXXXX`` anywhere in the query text before parsing it (rdflib does,
+    Oxigraph does not), so an escaped backslash followed by ``u`` would turn into another
+    character there: the ``u`` itself is written as a code-point escape, which both kinds of
+    engine read back as ``u``.
+    """
+    escaped = text.translate(_ESCAPES)
+    return re.sub(r"(?<=\\)([uU])", lambda m: f"\\U{ord(m[1]):08X}", escaped)
+
+
 def sparql_term(node: Identifier) -> str:
     """An RDF term written as SPARQL text that means exactly that term, whatever it holds.
 
@@ -237,7 +250,7 @@ def sparql_term(node: Identifier) -> str:
     if isinstance(node, URIRef):
         return sparql_iri(str(node))
     if isinstance(node, Literal):
-        text = '"' + str(node).translate(_ESCAPES) + '"'
+        text = '"' + _escape_string(str(node)) + '"'
         if node.language:
             if not _LANGTAG.match(node.language):
                 raise QueryError(f"bad language tag {node.language!r}")
@@ -289,7 +302,9 @@ _converted: dict[object, Node] = {}
 _CONVERTED_MAX = 500_000
 
 
-def _from_oxigraph(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None) -> Node | None:
+def _from_oxigraph(
+    term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None,
+) -> Node | None:
     """The rdflib term for an Oxigraph term, made once and then reused from a cache."""
     if term is None:
         return None
@@ -380,7 +395,10 @@ def sort_concatenations(rows: Rows, columns: Mapping[str, str]) -> Rows:
     """Put the values inside each ``GROUP_CONCAT`` cell in code-point order, in place.
 
     SPARQL leaves the order of concatenated values to the engine (and to its query plan);
-    split at the separator and sorted, the same group gives the same text everywhere.
+    split at the separator and sorted, the same group gives the same text everywhere. The
+    cell becomes an ``xsd:string`` literal, as SPARQL 1.1 defines ``GROUP_CONCAT`` (Oxigraph
+    keeps a language tag that all the values share, rdflib drops it); a group without
+    values gives the empty string, as the standard says (Oxigraph leaves it unbound).
     """
     wanted = [(name, sep) for name, sep in columns.items() if name in rows.variables and sep]
     if not wanted:
@@ -388,12 +406,22 @@ def sort_concatenations(rows: Rows, columns: Mapping[str, str]) -> Rows:
     for row in rows:
         for name, separator in wanted:
             cell = row.get(name)
-            if isinstance(cell, Literal):
-                text = str(cell)
-                ordered = separator.join(sorted(text.split(separator)))
-                if ordered != text:
-                    row[name] = Literal(ordered, lang=cell.language, datatype=cell.datatype)
+            if cell is None:  # no values (rdflib gives "", Oxigraph leaves it unbound)
+                row[name] = _EMPTY
+            elif isinstance(cell, Literal):
+                ordered = separator.join(sorted(str(cell).split(separator)))
+                row[name] = _string_literal(ordered)
     return rows
+
+
+_XSD_STRING = URIRef("http://www.w3.org/2001/XMLSchema#string")
+
+
+def _string_literal(text: str) -> Literal:
+    return Literal(text, datatype=_XSD_STRING)
+
+
+_EMPTY = _string_literal("")
 
 
 def query(
@@ -421,7 +449,9 @@ def query(
     return sort_concatenations(rows, concat_columns(sparql))
 
 
-def objects(target: GraphLike, predicate: str, subject: str | None = None) -> Iterator[tuple[str, Node]]:
+def objects(
+    target: GraphLike, predicate: str, subject: str | None = None
+) -> Iterator[tuple[str, Node]]:
     """``(subject IRI, object)`` for every triple with ``predicate`` (and ``subject``).
 
     A plain look-up by pattern (no SPARQL); blank-node subjects are skipped.

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from rdflib import URIRef
 
-from iapontology.graph import PREFIXES, GraphLike, objects, oxigraph_of, query, shipped_store
+from iapontology.graph import PREFIXES, GraphLike, objects, query, shipped_store
 from iapontology.identifiers import compress, split_curie
 
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
