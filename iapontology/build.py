@@ -127,3 +127,6 @@ def build(
     report.seconds = time.perf_counter() - started
     progress(f"wrote {', '.join(str(p) for p in files)} in {report.seconds:.1f} s")
     return report
+
+
+__all__ = ["BuildError", "BuildReport", "build"]

@@ -300,3 +300,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+__all__ = ["EXAMPLES", "EXIT_BAD_INPUT", "EXIT_FAILED", "main", "make_parser"]

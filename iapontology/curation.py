@@ -394,3 +394,19 @@ def _check_obsolete(table: Table, knowledge: Knowledge, check: _Checker) -> None
         if replacement and replacement not in live:
             check.add(row, f"replaced_by: {replacement} is not a live term")
         knowledge.obsolete[curie] = row
+
+
+__all__ = [
+    "AXIOM_COLUMNS",
+    "AXIOM_TABLES",
+    "PHASES",
+    "PROPERTY_CHARACTERISTICS",
+    "PROPERTY_COLUMNS",
+    "PROPERTY_KINDS",
+    "RECORD_COLUMNS",
+    "REUSED_KINDS",
+    "TERM_COLUMNS",
+    "TERM_TABLES",
+    "Knowledge",
+    "load_knowledge",
+]

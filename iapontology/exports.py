@@ -181,3 +181,7 @@ def obographs_json(graph: rdflib.Graph, ontology_iri: str, version_iri: str) -> 
                             "nodes": nodes,
                             "edges": sorted(edges, key=lambda e: (e["sub"], e["pred"], e["obj"]))}]}
     return json.dumps(document, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+__all__ = ["DCTERMS", "KINDS", "OBO", "OIO", "SYNONYMS", "base_graph", "obo_text",
+    "obographs_json", "own", "restrictions"]

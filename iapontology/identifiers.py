@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import curies
 
 IAPO_NAMESPACE = "https://w3id.org/iapo/"
 OBO = "http://purl.obolibrary.org/obo/"
@@ -36,7 +39,7 @@ PREFIX_MAP: dict[str, str] = {
 
 
 @cache
-def converter() -> Any:
+def converter() -> curies.Converter:
     """The ``curies`` converter for :data:`PREFIX_MAP` (built on first use: importing
     ``curies`` is slow, and most programs never need it)."""
     import curies
@@ -152,3 +155,7 @@ def xref_url(curie: str) -> str | None:
         return None
     prefix, local = parts
     return XREF_URLS[prefix].format(local)
+
+
+__all__ = ["IAPO_NAMESPACE", "LOCAL_PATTERNS", "OBO", "PREFIX_MAP", "SOURCE_PREFIXES", "XREF_URLS",
+    "compress", "converter", "curie_problem", "expand", "split_curie", "xref_url"]

@@ -104,3 +104,13 @@ def roundtrip_with_owlapi(owl_file: Path, out_file: Path, jars: Path = DEFAULT_J
     if not report:
         report["error"] = run.stderr.strip().splitlines()[-1] if run.stderr.strip() else "?"
     return report
+
+
+__all__ = [
+    "DEFAULT_JARS",
+    "SOURCE",
+    "OwlApiReport",
+    "OwlApiUnavailable",
+    "check_with_owlapi",
+    "roundtrip_with_owlapi",
+]

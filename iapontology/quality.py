@@ -79,3 +79,7 @@ def quality_report(
     if reasoner:
         report.reasoner = run_hermit(owl_file)
     return report
+
+
+__all__ = ["CHECKS_DIR", "Finding", "QualityReport", "quality_report", "report_checks",
+    "run_report_checks"]

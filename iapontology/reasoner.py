@@ -64,3 +64,6 @@ def run_hermit(owl_file: Path, java_memory_mb: int = 2000) -> ReasonerResult:
 
 def _named_parents(cls) -> set[str]:
     return {p.iri for p in cls.is_a if isinstance(p, owl.ThingClass) and p is not owl.Thing}
+
+
+__all__ = ["ReasonerResult", "ReasonerUnavailable", "run_hermit"]

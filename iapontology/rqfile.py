@@ -97,3 +97,6 @@ def _check_parameters_projected(path: Path, sparql: str, parameters: list[Parame
 def read_folder(folder: Path) -> dict[str, SparqlFile]:
     """Every ``.rq`` file of a folder, by name, sorted."""
     return {f.name: f for f in (read_sparql_file(p) for p in sorted(folder.glob("*.rq")))}
+
+
+__all__ = ["PARAM_TYPES", "Parameter", "SparqlFile", "read_folder", "read_sparql_file"]

@@ -178,3 +178,7 @@ def with_inferred_parents(graph: rdflib.Graph, inferred: dict[str, list[str]]) -
         for parent in parents:
             full.add((URIRef(child), rdflib.RDFS.subClassOf, URIRef(parent)))
     return full
+
+
+__all__ = ["OWLREADY_NAMESPACE", "canonical", "flat_rdfxml_text", "ntriples_text", "rdfxml_text",
+    "turtle_text", "with_inferred_parents", "write_atomically"]

@@ -367,3 +367,7 @@ def serve(host: str, port: int, settings: ServerSettings) -> None:
     import uvicorn
 
     uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+
+
+__all__ = ["HOME", "MEDIA_TYPES", "QueryPool", "QueryStopped", "ServerSettings", "create_app",
+    "serve", "xml_results"]

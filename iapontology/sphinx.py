@@ -404,3 +404,18 @@ def setup(app) -> dict:
     """Register the extension with Sphinx."""
     app.connect("builder-inited", generate)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}
+
+
+__all__ = [
+    "DCTERMS",
+    "GENERATED",
+    "IAPO",
+    "OBO",
+    "OBO_IN_OWL",
+    "TERM_TYPES",
+    "SiteWriter",
+    "generate",
+    "page_name",
+    "rst_escape",
+    "setup",
+]

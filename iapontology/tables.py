@@ -88,3 +88,6 @@ def read_table(
     if problems:
         raise CurationError(problems)
     return Table(path.stem, path, columns or [], rows)
+
+
+__all__ = ["LIST_SEPARATOR", "CurationError", "Row", "Table", "read_table"]

@@ -31,7 +31,7 @@ def test_wheel_carries_ontology_tables_queries_and_checker(wheel: Path) -> None:
                      "iapontology/ontology/iapo.sssom.tsv",
                      "iapontology/ontology/iapo-query.nt", "iapontology/knowledge/iaps.tsv",
                      "iapontology/queries/iaps_with_domain.rq",
-                     "iapontology/java/OwlApiCheck.java"):
+                     "iapontology/java/OwlApiCheck.java", "iapontology/py.typed"):
         assert expected in names, expected
 
 
