@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import re
 import threading
+from functools import lru_cache
+from types import MappingProxyType
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TypeAlias
@@ -378,8 +380,12 @@ _UNESCAPE = {"t": "\t", "n": "\n", "r": "\r", "b": "\b", "f": "\f", '"': '"', "'
              "\\": "\\"}
 
 
-def concat_columns(sparql: str) -> dict[str, str]:
-    """The ``GROUP_CONCAT`` columns of a query, each with its separator (a space by default)."""
+@lru_cache(maxsize=512)
+def concat_columns(sparql: str) -> Mapping[str, str]:
+    """The ``GROUP_CONCAT`` columns of a query, each with its separator (a space by default).
+
+    Read-only (the answer is cached per query text).
+    """
     columns: dict[str, str] = {}
     for match in _GROUP_CONCAT.finditer(sparql):
         separator = _SEPARATOR.search(match["body"])
@@ -388,7 +394,7 @@ def concat_columns(sparql: str) -> dict[str, str]:
             continue
         raw = separator[1] if separator[1] is not None else separator[2]
         columns[match["name"]] = re.sub(r"\\(.)", lambda m: _UNESCAPE.get(m[1], m[1]), raw)
-    return columns
+    return MappingProxyType(columns)
 
 
 def sort_concatenations(rows: Rows, columns: Mapping[str, str]) -> Rows:
@@ -409,8 +415,7 @@ def sort_concatenations(rows: Rows, columns: Mapping[str, str]) -> Rows:
             if cell is None:  # no values (rdflib gives "", Oxigraph leaves it unbound)
                 row[name] = _EMPTY
             elif isinstance(cell, Literal):
-                ordered = separator.join(sorted(str(cell).split(separator)))
-                row[name] = _string_literal(ordered)
+                row[name] = _sorted_cell(str(cell), separator)
     return rows
 
 
@@ -422,6 +427,19 @@ def _string_literal(text: str) -> Literal:
 
 
 _EMPTY = _string_literal("")
+_sorted_cells: dict[tuple[str, str], Literal] = {}
+
+
+def _sorted_cell(text: str, separator: str) -> Literal:
+    """The cell with its values sorted, made once per distinct text (cached)."""
+    key = (separator, text)
+    found = _sorted_cells.get(key)
+    if found is None:
+        if len(_sorted_cells) >= _CONVERTED_MAX:
+            _sorted_cells.clear()
+        found = _string_literal(separator.join(sorted(text.split(separator))))
+        _sorted_cells[key] = found
+    return found
 
 
 def query(
