@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import re
 import threading
-from functools import lru_cache
-from types import MappingProxyType
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from functools import lru_cache
 from pathlib import Path
+from types import MappingProxyType
 from typing import TypeAlias
 
 import pyoxigraph as ox
@@ -195,7 +195,8 @@ def _load_shipped(reload: bool) -> ox.Store:
     global _shipped
     if _shipped is None or reload:
         store = ox.Store()
-        store.load(path=str(_shipped_path()), format=ox.RdfFormat.N_TRIPLES)
+        # lenient: the file is the package's own build output, checked when it was written
+        store.load(path=str(_shipped_path()), format=ox.RdfFormat.N_TRIPLES, lenient=True)
         _shipped = store
     return _shipped
 
@@ -467,6 +468,21 @@ def query(
     return sort_concatenations(rows, concat_columns(sparql))
 
 
+def texts(target: GraphLike, predicate: str) -> Iterator[tuple[str, str]]:
+    """``(subject IRI, object as text)`` for every triple with ``predicate``.
+
+    Like :func:`objects`, but no rdflib term is made (what a name index needs).
+    """
+    store = oxigraph_of(target)
+    if store is None:
+        yield from ((s, str(o)) for s, o in objects(target, predicate))
+        return
+    for quad in store.quads_for_pattern(None, ox.NamedNode(predicate), None, ox.DefaultGraph()):
+        obj = quad.object
+        if isinstance(quad.subject, ox.NamedNode) and not isinstance(obj, ox.Triple):
+            yield quad.subject.value, obj.value
+
+
 def objects(
     target: GraphLike, predicate: str, subject: str | None = None
 ) -> Iterator[tuple[str, Node]]:
@@ -494,6 +510,6 @@ def objects(
 __all__ = [
     "PREFIXES", "GraphLike", "QueryError", "Row", "Rows", "concat_columns", "graph",
     "inline_values", "load_graph", "new_graph", "objects", "oxigraph_of", "parse_file",
-    "query", "shipped_store", "sort_concatenations", "sparql_iri", "sparql_term",
+    "query", "shipped_store", "sort_concatenations", "sparql_iri", "sparql_term", "texts",
     "values_block",
 ]

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from rdflib import URIRef
 
-from iapontology.graph import PREFIXES, GraphLike, objects, query, shipped_store
+from iapontology.graph import PREFIXES, GraphLike, objects, query, shipped_store, texts
 from iapontology.identifiers import compress, split_curie
 
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -69,8 +69,7 @@ def _index(g: GraphLike) -> dict[str, list[tuple[int, str, str]]]:
         return cached[1]
     names: dict[str, list[tuple[int, str, str]]] = {}
     for rank, prop in enumerate(_NAMING):
-        for subject, value in objects(g, prop):
-            text = str(value)
+        for subject, text in texts(g, prop):
             names.setdefault(text.casefold(), []).append((rank, subject, text))
     if len(_indexes) >= _INDEXES_MAX:
         _indexes.pop(next(iter(_indexes)))
