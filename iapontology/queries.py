@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 import sys
 from collections.abc import Mapping
 
@@ -10,10 +11,11 @@ from rdflib.term import Identifier, Literal, URIRef
 
 from iapontology.graph import GraphLike, Rows, query
 from iapontology.paths import QUERIES_DIR
-from iapontology.rqfile import SparqlFile, read_folder
+from iapontology.rqfile import SparqlFile, read_folder, read_sparql_file
 from iapontology.terms import UnknownTerm, resolve
 
 _cache: dict[str, SparqlFile] | None = None
+_single: dict[str, SparqlFile] = {}
 
 
 class UnknownQuery(LookupError):
@@ -44,7 +46,18 @@ def queries() -> dict[str, SparqlFile]:
 
 
 def get_query(name: str) -> SparqlFile:
-    """One named question; an unknown name raises :class:`UnknownQuery` with suggestions."""
+    """One named question; an unknown name raises :class:`UnknownQuery` with suggestions.
+
+    Only that question's file is read (the command answers one question per process).
+    """
+    if _cache is not None and name in _cache:
+        return _cache[name]
+    if name in _single:
+        return _single[name]
+    path = QUERIES_DIR / f"{name}.rq"
+    if re.fullmatch(r"[a-z][a-z0-9_]*", name) and path.is_file():
+        _single[name] = read_sparql_file(path)
+        return _single[name]
     known = queries()
     if name in known:
         return known[name]
