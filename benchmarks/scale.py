@@ -1,30 +1,35 @@
-"""The named queries on the shipped ontology merged with a generated extension.
+"""The named questions on the shipped ontology merged with generated extensions of growing size.
 
-    python benchmarks/scale.py [--triples 1000000] [--repeat 5] [--out benchmarks/scale.md]
+    python benchmarks/scale.py [--sizes 100000,1000000,5000000] [--repeat 3]
+                               [--cache DIR] [--out benchmarks/scale.md]
 
-The extension has the same shape as the ontology's growing parts: every agent (IAPO_00007xx)
+An extension has the same shape as the ontology's growing parts: every agent (IAPO_00007xx)
 and every record (findings, trials, combinations, biomarkers: IAPO_1000000 and up) is copied
 again and again under a new name (IAPO_1000001 becomes IAPO_1000001_c7 in copy 7), with the
 blank nodes of its axioms and its relation-graph triples, still linked to the same IAPs,
-cancers, treatments and mechanisms, until the merged graph holds at least ``--triples``
-triples. The named questions then answer over hundreds of times more agents, findings and
-trials.
+cancers, treatments and mechanisms, until the merged graph holds at least the size asked for.
+
+Each size runs in its own child process (so peak memory is that size's own): the merged graph
+is loaded through the public API (``load_graph``, an rdflib graph on Oxigraph), the term look-up
+index is built (the first ``term()``), then every named question runs through ``run()`` with
+its default parameters: one warm-up, then the median of ``--repeat`` runs. The parent writes a
+table per size and a growth table: the exponent k of t ~ n^k between the smallest and largest
+size (k <= 1: the cost grows no faster than the data).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import math
 import re
 import resource
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
-
-import iapontology as iapo
-from iapontology.paths import QUERY_GRAPH_FILE, bundled_ontology_dir
-from iapontology.rdf.graph import PREFIXES, load_graph
-from iapontology.sparql.named import bind_parameters
 
 _GROWING = re.compile(r"<https://w3id\.org/iapo/(IAPO_(?:00007\d\d|[1-9]\d{6}))>")
 _BNODE = re.compile(r"_:(\S+)")
@@ -61,46 +66,126 @@ def write_extension(source: Path, target: Path, minimum: int) -> int:
     return written - len(lines)
 
 
+def _rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def measure(extension: Path, repeat: int) -> dict[str, object]:
+    """Child process: load shipped + extension, then time every named question."""
+    import iapontology as iapo
+    from iapontology.paths import QUERY_GRAPH_FILE, bundled_ontology_dir
+    from iapontology.rdf.graph import load_graph
+
+    shipped = bundled_ontology_dir() / QUERY_GRAPH_FILE
+    rss_before = _rss_mib()
+    started = time.perf_counter()
+    graph = load_graph([shipped, extension], relation_view=False)
+    load_s = time.perf_counter() - started
+    rss_loaded = _rss_mib()
+    started = time.perf_counter()
+    triples = len(graph)
+    len_ms = (time.perf_counter() - started) * 1000
+    started = time.perf_counter()
+    iapo.term("XIAP", graph)  # builds the name index used by term parameters
+    index_s = time.perf_counter() - started
+    queries: dict[str, tuple[float, int]] = {}
+    for name in iapo.queries():
+        rows = iapo.run(name, graph)  # warm-up
+        times = []
+        for _ in range(repeat):
+            t0 = time.perf_counter()
+            rows = iapo.run(name, graph)
+            times.append((time.perf_counter() - t0) * 1000)
+        queries[name] = (statistics.median(times), len(rows))
+    return {"triples": triples, "load_s": load_s, "len_ms": len_ms, "index_s": index_s,
+            "rss_before": rss_before, "rss_loaded": rss_loaded, "rss_peak": _rss_mib(),
+            "queries": queries}
+
+
+def _child(size: int, cache: Path, repeat: int, timeout: float) -> dict[str, object]:
+    from iapontology.paths import QUERY_GRAPH_FILE, bundled_ontology_dir
+
+    shipped = bundled_ontology_dir() / QUERY_GRAPH_FILE
+    extension = cache / f"extension-{size}.nt"
+    stamp = cache / f"extension-{size}.source"
+    fingerprint = f"{shipped.stat().st_size}:{shipped.stat().st_mtime_ns}"
+    if not extension.exists() or not stamp.exists() or stamp.read_text() != fingerprint:
+        started = time.perf_counter()
+        added = write_extension(shipped, extension, size)
+        stamp.write_text(fingerprint)
+        print(f"{size}: generated {added} triples in {time.perf_counter() - started:.0f} s",
+              flush=True)
+    run = subprocess.run([sys.executable, __file__, "--child", str(extension),
+                          "--repeat", str(repeat)],
+                         capture_output=True, text=True, timeout=timeout, check=True)
+    return json.loads(run.stdout.splitlines()[-1])
+
+
+def _report(results: list[dict], repeat: int) -> str:
+    lines = ["# Scale benchmark: the named questions from 100 thousand to millions of triples",
+             "",
+             "Shipped ontology + generated extension; `run()` with default parameters, median of "
+             f"{repeat} runs after one warm-up, each size in its own process "
+             "(`python benchmarks/scale.py`). Absolute times vary with the machine's load.",
+             "",
+             "| triples | load (s) | `len()` (ms) | term index (s) | peak RSS (MiB) "
+             "| RSS added by the load (MiB) | slowest question (ms) | all questions (ms) |",
+             "|---|---|---|---|---|---|---|---|"]
+    for r in results:
+        qs = r["queries"]
+        slowest = max(qs, key=lambda n: qs[n][0])
+        lines.append(f"| {r['triples']:,} | {r['load_s']:.1f} | {r['len_ms']:.1f} "
+                     f"| {r['index_s']:.2f} | {r['rss_peak']:.0f} "
+                     f"| {r['rss_loaded'] - r['rss_before']:.0f} "
+                     f"| {slowest} {qs[slowest][0]:.1f} | {sum(q[0] for q in qs.values()):.0f} |")
+    names = list(results[0]["queries"])
+    first, last = results[0], results[-1]
+    data_growth = last["triples"] / first["triples"]
+    lines += ["", f"Growth exponent k (t ~ n^k) from {first['triples']:,} to "
+              f"{last['triples']:,} triples ({data_growth:.0f}x the data); k <= 1 means the "
+              "cost grows no faster than the data. Rows: the answer's size at the largest "
+              "size. Questions under 1 ms at the smallest size are dominated by fixed costs.",
+              "", "| named question | " + " | ".join(f"{r['triples']:,} (ms)" for r in results)
+              + " | rows | k |",
+              "|---|" + "---|" * len(results) + "---|---|"]
+    for name in names:
+        times = [r["queries"][name][0] for r in results]
+        k = (f"{math.log(max(times[-1], 1e-3) / max(times[0], 1e-3)) / math.log(data_growth):.2f}"
+             if data_growth > 1.5 else "-")
+        lines.append(f"| {name} | " + " | ".join(f"{t:.1f}" for t in times)
+                     + f" | {last['queries'][name][1]} | {k} |")
+    return "\n".join(lines) + "\n"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--triples", type=int, default=1_000_000)
-    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--sizes", default="100000,1000000,5000000",
+                        help="comma-separated minimum sizes in triples")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--cache", type=Path, default=None,
+                        help="folder to keep generated extensions in (default: a temporary one)")
+    parser.add_argument("--timeout", type=float, default=1800,
+                        help="seconds allowed per size (default 1800)")
     parser.add_argument("--out", type=Path, default=Path(__file__).with_name("scale.md"))
+    parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    shipped = bundled_ontology_dir() / QUERY_GRAPH_FILE
+    if args.child is not None:
+        print(json.dumps(measure(args.child, args.repeat)))
+        return
+    sizes = sorted(int(s) for s in args.sizes.split(","))
+    results = []
     with tempfile.TemporaryDirectory() as scratch:
-        extension = Path(scratch) / "extension.nt"
-        started = time.perf_counter()
-        added = write_extension(shipped, extension, args.triples)
-        print(f"generated {added} triples in {time.perf_counter() - started:.1f} s")
-        rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        started = time.perf_counter()
-        graph = load_graph([shipped, extension], relation_view=False)
-        load_s = time.perf_counter() - started
-        rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    rows = []
-    for name, named in iapo.queries().items():
-        bindings = bind_parameters(named, {}, iapo.graph())
-        times, count = [], 0
-        for _ in range(args.repeat):
-            t0 = time.perf_counter()
-            count = len(list(graph.query(named.sparql, initNs=PREFIXES, initBindings=bindings)))
-            times.append((time.perf_counter() - t0) * 1000)
-        rows.append((name, statistics.median(times), count))
-    lines = [
-        f"# Scale benchmark: {len(graph)} triples (shipped ontology + generated extension)",
-        "",
-        f"- load (rdflib API on Oxigraph, N-Triples): {load_s:.1f} s",
-        f"- peak resident memory of the process: {rss_after / 1024:.0f} MiB "
-        f"({(rss_after - rss_before) / 1024:.0f} MiB more than before the load)",
-        "",
-        "| named query | median (ms) | rows |",
-        "|---|---|---|",
-        *[f"| {name} | {ms:.1f} | {count} |" for name, ms, count in rows],
-    ]
-    text = "\n".join(lines) + "\n"
-    args.out.write_text(text, encoding="utf-8")
-    print(text)
+        cache = args.cache or Path(scratch)
+        cache.mkdir(parents=True, exist_ok=True)
+        for size in sizes:
+            result = _child(size, cache, args.repeat, args.timeout)
+            qs = result["queries"]
+            print(f"{result['triples']:,} triples: load {result['load_s']:.1f} s, peak "
+                  f"{result['rss_peak']:.0f} MiB, slowest {max(q[0] for q in qs.values()):.1f} "
+                  "ms", flush=True)
+            results.append(result)
+            args.out.write_text(_report(results, args.repeat), encoding="utf-8")
+    print(args.out.read_text(encoding="utf-8"))
 
 
 if __name__ == "__main__":

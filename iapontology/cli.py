@@ -100,7 +100,7 @@ def _parse_params(pairs: Sequence[str]) -> dict[str, str]:
 
 
 def _cmd_query(args: argparse.Namespace) -> int:
-    from iapontology.rdf.graph import QueryError, graph, query
+    from iapontology.rdf.graph import GraphLike, QueryError, graph, query, shipped_store
     from iapontology.sparql.named import (
         BadParameter,
         UnknownQuery,
@@ -117,7 +117,8 @@ def _cmd_query(args: argparse.Namespace) -> int:
         return 0
     try:
         params = _parse_params(args.param)
-        g = graph(endpoint=args.endpoint) if args.endpoint else graph()
+        # the bare Oxigraph store: no rdflib SPARQL machinery is imported on this path
+        g: GraphLike = graph(endpoint=args.endpoint) if args.endpoint else shipped_store()
         if args.file:
             sparql = Path(args.file).read_text(encoding="utf-8")
             rows = query(sparql, g)
@@ -127,7 +128,8 @@ def _cmd_query(args: argparse.Namespace) -> int:
             rows = query(args.text, g)
         else:
             named = get_query(args.text)
-            rows = query(named.sparql, g, bind_parameters(named, params, g))
+            rows = query(named.sparql, g,
+                         bind_parameters(named, params, g, allow_empty=args.allow_empty))
     except (QueryError, UnknownQuery, BadParameter, ValueError, OSError) as error:
         return _fail(str(error).splitlines()[0] if str(error) else repr(error))
     except Exception as error:  # a remote endpoint's own errors (HTTP, parsing)
@@ -279,11 +281,11 @@ class _VersionAction(argparse.Action):
 
 
 def _cmd_examples(args: argparse.Namespace) -> int:
-    from iapontology.rdf.graph import graph
+    from iapontology.rdf.graph import shipped_store
     from iapontology.sparql.named import get_query, run
     from iapontology.sparql.results import format_rows
 
-    g = graph()
+    g = shipped_store()
     for name, params in EXAMPLES:
         named = get_query(name)
         shown = ", ".join(f"{k}={v}" for k, v in params.items())
@@ -361,6 +363,9 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("table", "csv", "tsv", "json"), default="table")
     p.add_argument("--list", action="store_true", help="list the named questions")
     p.add_argument("--endpoint", help="run against a remote SPARQL endpoint (query URL)")
+    p.add_argument("--allow-empty", action="store_true",
+                   help="run even when a term parameter names no term (matching nothing); "
+                        "without it such a value is an error with suggestions")
     p.set_defaults(func=_cmd_query)
 
     p = sub.add_parser("serve", help="serve a read-only SPARQL endpoint")
@@ -431,3 +436,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+__all__ = ["EXAMPLES", "EXIT_BAD_INPUT", "EXIT_FAILED", "main", "make_parser"]

@@ -11,8 +11,6 @@ import re
 from iapontology import vocab
 from iapontology.vocab import IAPO_NAMESPACE, OBO, PREFIX_MAP, converter
 
-__all__ = ["IAPO_NAMESPACE", "OBO", "PREFIX_MAP", "compress", "converter", "expand"]
-
 #: Patterns for the local part of each CURIE prefix that may appear in a table.
 LOCAL_PATTERNS: dict[str, str] = {
     "IAPO": r"\d{7}",
@@ -114,3 +112,8 @@ def xref_url(curie: str) -> str | None:
         return None
     prefix, local = parts
     return XREF_URLS[prefix].format(local)
+
+
+__all__ = ["IAPO_NAMESPACE", "LOCAL_PATTERNS", "OBO", "PREFIX_MAP", "SOURCE_PREFIXES",
+           "XREF_URLS", "compress", "converter", "curie_problem", "expand", "split_curie",
+           "xref_url"]

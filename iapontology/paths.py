@@ -31,3 +31,8 @@ def bundled_ontology_dir() -> Path:
     if (inside / PRIMARY_FILE).exists():
         return inside
     return DEFAULT_OUTPUT_DIR
+
+
+__all__ = ["BASE_FILE", "DEFAULT_OUTPUT_DIR", "FULL_FILE", "JSON_FILE", "KNOWLEDGE_DIR",
+    "OBO_FILE", "PACKAGE_DIR", "PRIMARY_FILE", "QUERIES_DIR", "QUERY_GRAPH_FILE", "SOURCE_TREE",
+    "SSSOM_FILE", "TURTLE_FILE", "bundled_ontology_dir"]

@@ -34,7 +34,7 @@ def test_wheel_carries_ontology_tables_queries_and_checker(wheel: Path) -> None:
                      "iapontology/sparql/questions/iaps_with_domain.rq",
                      "iapontology/build/checks/duplicate_definition.rq",
                      "iapontology/sphinx/panels.toml",
-                     "iapontology/build/java/OwlApiCheck.java"):
+                     "iapontology/build/java/OwlApiCheck.java", "iapontology/py.typed"):
         assert expected in names, expected
 
 

@@ -194,3 +194,16 @@ def version_iri(meta: dict) -> str:
 def assemble(knowledge: Knowledge) -> owl.Ontology:
     """Build the ontology for ``knowledge`` in a fresh Owlready2 world."""
     return Assembler(knowledge).assemble()
+
+
+__all__ = [
+    "ACTS_THROUGH_DOMAIN",
+    "BIR_DOMAIN",
+    "HAS_DOMAIN",
+    "HIGHEST_PHASE",
+    "HOMO_SAPIENS",
+    "IN_TAXON",
+    "Assembler",
+    "assemble",
+    "version_iri",
+]

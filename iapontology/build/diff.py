@@ -84,3 +84,5 @@ def diff_releases(old: Path, new: Path) -> ReleaseDiff:
             result.changed[term] = changes
     return result
 
+
+__all__ = ["DEFINITION", "ReleaseDiff", "diff_releases"]

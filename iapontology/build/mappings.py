@@ -50,3 +50,6 @@ def sssom_text(graph: rdflib.Graph, meta: dict) -> str:
     ]
     lines = header + ["\t".join(COLUMNS)] + ["\t".join(r) for r in sorted(set(rows))]
     return "\n".join(lines) + "\n"
+
+
+__all__ = ["COLUMNS", "CURIE_MAP", "EXACT", "OIO_XREF", "sssom_text"]

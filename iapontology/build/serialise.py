@@ -204,3 +204,9 @@ def owlready_rdfxml_text(graph: rdflib.Graph, iri: str) -> str:
         return rdfxml_text(ontology)
     finally:
         world.close()
+
+
+__all__ = ["OWLREADY_NAMESPACE", "canonical", "ntriples_text",
+           "owlready_rdfxml_text", "publish", "rdfxml_text", "renamed_ontology",
+           "staging_folder", "turtle_text", "with_inferred_parents", "write_atomically",
+           "write_file"]

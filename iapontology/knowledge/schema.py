@@ -71,3 +71,7 @@ def add_iri_value(ontology: owl.Ontology, predicate: str, iri: str) -> None:
     ontology._add_obj_triple_spo(
         ontology.storid, world._abbreviate(predicate), world._abbreviate(iri)
     )
+
+
+__all__ = ["ANNOTATION_PROPERTIES", "DCTERMS", "OBO_IN_OWL", "Vocabulary", "add_iri_value",
+    "declare_vocabulary", "english"]

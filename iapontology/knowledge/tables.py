@@ -93,3 +93,6 @@ def read_table(
     if problems:
         raise CurationError(problems)
     return Table(path.stem, path, columns or [], rows, header_line)
+
+
+__all__ = ["LIST_SEPARATOR", "CurationError", "Row", "Table", "read_table"]

@@ -28,7 +28,7 @@ def _closure(pairs: Iterable[tuple[URIRef, URIRef]]) -> dict[URIRef, set[URIRef]
         nodes.update((child, parent))
     closed: dict[URIRef, set[URIRef]] = {}
 
-    def ancestors(node: URIRef, path: frozenset = frozenset()) -> set[URIRef]:
+    def ancestors(node: URIRef, path: frozenset[URIRef] = frozenset()) -> set[URIRef]:
         if node in closed:
             return closed[node]
         found = {node}

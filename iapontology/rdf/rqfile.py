@@ -7,8 +7,9 @@ A header is the run of ``# key: value`` comment lines at the top of the file::
     # description: ...
     # param: domain: term = RING domain -- the domain, by label or CURIE
 
-The SPARQL follows the header. Parameters are SPARQL variables (``?domain``) bound by the
-engine when the query runs, never pasted into the query text.
+The SPARQL follows the header. Parameters are SPARQL variables (``?domain``); when the query
+runs, their values are written into it as a ``VALUES`` block of escaped RDF terms (see
+:func:`iapontology.rdf.graph.inline_values`), never as raw text.
 """
 
 from __future__ import annotations
@@ -85,7 +86,8 @@ def read_sparql_file(path: Path) -> SparqlFile:
 
 
 def _check_parameters_projected(path: Path, sparql: str, parameters: list[Parameter]) -> None:
-    """Oxigraph binds a value only to a variable the SELECT clause projects: check that."""
+    """Each parameter must be a column of the answer (Oxigraph's own substitution, which the
+    server uses, binds only variables the SELECT clause projects): check that."""
     select = re.search(r"SELECT\s+(?:DISTINCT\s+|REDUCED\s+)?(.*?)\s*(?:WHERE|FROM|\{)",
                        sparql, re.IGNORECASE | re.DOTALL)
     projected = select.group(1) if select else ""
@@ -97,3 +99,6 @@ def _check_parameters_projected(path: Path, sparql: str, parameters: list[Parame
 def read_folder(folder: Path) -> dict[str, SparqlFile]:
     """Every ``.rq`` file of a folder, by name, sorted."""
     return {f.name: f for f in (read_sparql_file(p) for p in sorted(folder.glob("*.rq")))}
+
+
+__all__ = ["PARAM_TYPES", "Parameter", "SparqlFile", "read_folder", "read_sparql_file"]

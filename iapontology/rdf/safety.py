@@ -51,3 +51,6 @@ def _service_targets(node: object) -> Iterable[object]:
     elif isinstance(node, ParseResults | list | tuple):
         for value in node:
             yield from _service_targets(value)
+
+
+__all__ = ["RefusedInput", "check_read_only_query"]

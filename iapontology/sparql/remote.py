@@ -41,3 +41,6 @@ def push(endpoint: str, graph_iri: str | None = None, source: Path | None = None
     except (urllib.error.URLError, OSError) as error:
         raise RemoteError(f"{target}: {getattr(error, 'reason', error)}") from None
     return len(data)
+
+
+__all__ = ["RemoteError", "push"]

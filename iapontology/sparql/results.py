@@ -5,14 +5,17 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Sequence
+from typing import Any
 
-import rdflib
-from rdflib import RDFS, BNode, Literal, URIRef
+from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
 from iapontology.identifiers import compress
+from iapontology.rdf.graph import GraphLike, Row, objects
 
 FORMATS = ("table", "csv", "tsv", "json")
+_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 
 
 def _short(node: Node | None) -> str:
@@ -23,21 +26,24 @@ def _short(node: Node | None) -> str:
     return str(node)
 
 
-def _labelled(node: Node | None, graph: rdflib.Graph | None) -> str:
-    text = _short(node)
-    if isinstance(node, URIRef) and graph is not None:
-        label = graph.value(node, RDFS.label)
-        if label is not None:
-            return f"{text} ({label})"
-    return text
+def _labels(rows: Sequence[Row], graph: GraphLike | None) -> dict[Node, str]:
+    """The first label of every IRI in the rows (looked up once per IRI)."""
+    found: dict[Node, str] = {}
+    if graph is None:
+        return found
+    for row in rows:
+        for node in row.values():
+            if isinstance(node, URIRef) and node not in found:
+                found[node] = next((str(v) for _, v in objects(graph, _LABEL, str(node))), "")
+    return found
 
 
-def _json_term(node: Node) -> dict:
+def _json_term(node: Node) -> dict[str, str]:
     if isinstance(node, URIRef):
         return {"type": "uri", "value": str(node)}
     if isinstance(node, BNode):
         return {"type": "bnode", "value": str(node)}
-    out: dict = {"type": "literal", "value": str(node)}
+    out: dict[str, str] = {"type": "literal", "value": str(node)}
     if isinstance(node, Literal) and node.language:
         out["xml:lang"] = node.language
     elif isinstance(node, Literal) and node.datatype:
@@ -46,19 +52,20 @@ def _json_term(node: Node) -> dict:
 
 
 def format_rows(
-    rows: list[dict[str, Node | None]],
+    rows: Sequence[Row],
     fmt: str = "table",
-    graph: rdflib.Graph | None = None,
+    graph: GraphLike | None = None,
     variables: list[str] | None = None,
 ) -> str:
-    """Render result rows in one of :data:`FORMATS`."""
-    names = variables or getattr(rows, "variables", None) or (list(rows[0]) if rows else [])
+    """Render result rows in one of :data:`FORMATS` (tables show labels from ``graph``)."""
+    names: list[str] = (variables or getattr(rows, "variables", None)
+                        or (list(rows[0]) if rows else []))
     if fmt == "json":
         bindings = [
             {k: _json_term(v) for k, v in row.items() if v is not None} for row in rows
         ]
-        return json.dumps({"head": {"vars": names}, "results": {"bindings": bindings}},
-                          indent=2, ensure_ascii=False) + "\n"
+        document: dict[str, Any] = {"head": {"vars": names}, "results": {"bindings": bindings}}
+        return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
     if fmt in ("csv", "tsv"):
         buffer = io.StringIO()
         writer = csv.writer(buffer, delimiter="," if fmt == "csv" else "\t",
@@ -70,7 +77,14 @@ def format_rows(
         return buffer.getvalue()
     if fmt != "table":
         raise ValueError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
-    cells = [[_labelled(row.get(n), graph) for n in names] for row in rows]
+    labels = _labels(rows, graph)
+
+    def cell(node: Node | None) -> str:
+        text = _short(node)
+        label = labels.get(node) if node is not None else None
+        return f"{text} ({label})" if label else text
+
+    cells = [[cell(row.get(n)) for n in names] for row in rows]
     widths = [max([len(n)] + [len(c[i]) for c in cells]) for i, n in enumerate(names)]
     lines = ["  ".join(n.ljust(w) for n, w in zip(names, widths, strict=True)).rstrip(),
              "  ".join("-" * w for w in widths)]
@@ -78,3 +92,6 @@ def format_rows(
               for r in cells]
     lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
     return "\n".join(lines) + "\n"
+
+
+__all__ = ["FORMATS", "format_rows"]

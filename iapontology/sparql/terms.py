@@ -1,26 +1,33 @@
-"""Look terms up by label, synonym, gene symbol, cross-reference or CURIE."""
+"""Look terms up by label, synonym, gene symbol, cross-reference or CURIE.
+
+:func:`resolve` gives only the IRI (what a query parameter needs, with no record built);
+:func:`term` gives the full :class:`Term` record. Both work on an rdflib graph or on a bare
+``pyoxigraph.Store`` and raise :class:`UnknownTerm` (a :class:`LookupError` that carries
+close suggestions) when nothing matches.
+"""
 
 from __future__ import annotations
 
 import difflib
 import warnings
 from dataclasses import dataclass, field
-from functools import lru_cache
 
-import rdflib
-from rdflib import OWL, RDF, RDFS, Literal, URIRef
+from rdflib import URIRef
 
 from iapontology import vocab
 from iapontology.identifiers import compress, split_curie
-from iapontology.rdf.graph import PREFIXES, graph, query
+from iapontology.rdf.graph import PREFIXES, GraphLike, objects, query, shipped_store, texts
 
-OBO_IN_OWL = rdflib.Namespace(PREFIXES["oboInOwl"])
-OBO = rdflib.Namespace(PREFIXES["obo"])
-HGNC_SYMBOL = URIRef(vocab.HGNC_SYMBOL)
+_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+_OBO_IN_OWL = PREFIXES["oboInOwl"]
+_DEPRECATED = "http://www.w3.org/2002/07/owl#deprecated"
+_REPLACED_BY = PREFIXES["obo"] + "IAO_0100001"
+HGNC_SYMBOL = str(vocab.HGNC_SYMBOL)
 
 #: Properties whose values name a term, best first (a label beats a synonym).
-_NAMING = (RDFS.label, HGNC_SYMBOL, OBO_IN_OWL.hasExactSynonym, OBO_IN_OWL.hasRelatedSynonym,
-           OBO_IN_OWL.hasDbXref)
+_NAMING = (_RDFS + "label", HGNC_SYMBOL, _OBO_IN_OWL + "hasExactSynonym",
+           _OBO_IN_OWL + "hasRelatedSynonym", _OBO_IN_OWL + "hasDbXref")
 
 
 @dataclass(frozen=True)
@@ -40,18 +47,103 @@ class Term:
         return f"{self.curie} {self.label}"
 
 
-@lru_cache(maxsize=4)
-def _index(g: rdflib.Graph) -> dict[str, list[tuple[int, str]]]:
-    """casefolded name -> [(rank, iri)] over every naming property (cached per graph)."""
-    names: dict[str, list[tuple[int, str]]] = {}
+class UnknownTerm(LookupError):
+    """No term matches a name; :attr:`suggestions` holds close names (best first)."""
+
+    def __init__(self, message: str, text: str, suggestions: tuple[str, ...] = ()):
+        super().__init__(message)
+        self.text = text
+        self.suggestions = suggestions
+
+
+#: Name indexes by graph: id(graph) -> (graph, index). The graph is kept so its id stays
+#: unique while the entry lives; a few graphs at most are remembered.
+_indexes: dict[int, tuple[GraphLike, dict[str, list[tuple[int, str, str]]]]] = {}
+_INDEXES_MAX = 4
+
+
+def _index(g: GraphLike) -> dict[str, list[tuple[int, str, str]]]:
+    """casefolded name -> [(rank, iri, name as written)] over every naming property (cached
+    per graph)."""
+    cached = _indexes.get(id(g))
+    if cached is not None and cached[0] is g:
+        return cached[1]
+    names: dict[str, list[tuple[int, str, str]]] = {}
     for rank, prop in enumerate(_NAMING):
-        for subject, value in g.subject_objects(prop):
-            if isinstance(subject, URIRef):
-                names.setdefault(str(value).casefold(), []).append((rank, str(subject)))
+        for subject, text in texts(g, prop):
+            names.setdefault(text.casefold(), []).append((rank, subject, text))
+    if len(_indexes) >= _INDEXES_MAX:
+        _indexes.pop(next(iter(_indexes)))
+    _indexes[id(g)] = (g, names)
     return names
 
 
-def _describe(g: rdflib.Graph, iri: str) -> Term:
+def _has(g: GraphLike, iri: str) -> bool:
+    """Whether the graph says anything about ``iri`` as a typed or labelled subject."""
+    return any(True for _ in objects(g, _RDF_TYPE, iri)) or any(
+        True for _ in objects(g, _RDFS + "label", iri))
+
+
+def _used(g: GraphLike, iri: str) -> bool:
+    """Whether the ontology uses ``iri`` at all, as a predicate or an object (a relation
+    its axioms use, or a built-in such as ``owl:Thing``)."""
+    rows = query("ASK { { ?s ?iri ?o } UNION { ?s ?p ?iri } }", g, {"iri": URIRef(iri)})
+    return bool(rows) and str(rows[0]["ask"]).lower() == "true"
+
+
+def _first(g: GraphLike, iri: str, predicate: str) -> str | None:
+    return next((str(value) for _, value in objects(g, predicate, iri)), None)
+
+
+def _find(text: str, g: GraphLike) -> str:
+    """The IRI that ``text`` names (before any obsolete-term replacement)."""
+    wanted = text.strip()
+    candidates: list[str] = []
+    parts = split_curie(wanted)
+    if wanted.startswith(("http://", "https://")):
+        candidates.append(wanted)
+    elif parts and parts[0] in PREFIXES:
+        candidates.append(PREFIXES[parts[0]] + parts[1])
+    for iri in candidates:
+        if _has(g, iri) or _used(g, iri):
+            return iri
+        curie = compress(iri)
+        if curie and curie.split(":", 1)[0] in vocab.VOCABULARY_PREFIXES:
+            # a word of a standard vocabulary (owl:deprecated, skos:exactMatch): known by
+            # its IRI even where this ontology does not use it
+            return iri
+    names = _index(g)
+    matches = sorted(names.get(wanted.casefold(), []))
+    if matches:
+        return matches[0][1]
+    close = tuple(min(names[c])[2] for c in
+                  difflib.get_close_matches(wanted.casefold(), list(names), n=3, cutoff=0.7))
+    hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+    raise UnknownTerm(f"no term matches {text!r}{hint}", text, close)
+
+
+def resolve(text: str, g: GraphLike | None = None) -> str:
+    """The IRI of the term named by ``text`` (as :func:`term` finds it), without its record.
+
+    A retired (obsolete) term resolves to its replacement, with a warning.
+    """
+    graph_ = g if g is not None else shipped_store()
+    iri = _find(text, graph_)
+    deprecated = _first(graph_, iri, _DEPRECATED)
+    if deprecated is None or deprecated.lower() not in ("true", "1"):
+        return iri
+    curie = compress(iri) or iri
+    replacement = _first(graph_, iri, _REPLACED_BY)
+    if replacement is None:
+        warnings.warn(f"{curie} is obsolete and has no replacement", stacklevel=3)
+        return iri
+    label = _first(graph_, iri, _RDFS + "label") or ""
+    warnings.warn(f"{curie} ({label}) is obsolete; using its replacement "
+                  f"{compress(replacement) or replacement}", stacklevel=3)
+    return replacement
+
+
+def _describe(g: GraphLike, iri: str) -> Term:
     rows = query(
         """SELECT ?t ?label ?definition ?source WHERE {
              OPTIONAL { ?t rdfs:label ?label }
@@ -61,74 +153,29 @@ def _describe(g: rdflib.Graph, iri: str) -> Term:
         g,
         {"t": URIRef(iri)},
     )
-    subject = URIRef(iri)
     label = next((str(r["label"]) for r in rows if r["label"] is not None), "")
     definition = next((str(r["definition"]) for r in rows if r["definition"] is not None), "")
     sources = sorted({str(r["source"]) for r in rows if r["source"] is not None})
-    synonyms = sorted(
-        str(v)
-        for p in (OBO_IN_OWL.hasExactSynonym, OBO_IN_OWL.hasRelatedSynonym)
-        for v in g.objects(subject, p)
-    )
-    xrefs = sorted(str(v) for v in g.objects(subject, OBO_IN_OWL.hasDbXref))
-    parents = sorted(
-        str(p) for p in g.objects(subject, RDFS.subClassOf) if isinstance(p, URIRef)
-    )
-    return Term(iri, compress(iri) or iri, label, definition, tuple(sources), tuple(synonyms),
+    synonyms = sorted(str(v) for p in ("hasExactSynonym", "hasRelatedSynonym")
+                      for _, v in objects(g, _OBO_IN_OWL + p, iri))
+    xrefs = sorted(str(v) for _, v in objects(g, _OBO_IN_OWL + "hasDbXref", iri))
+    parents = sorted(str(v) for _, v in objects(g, _RDFS + "subClassOf", iri)
+                     if isinstance(v, URIRef))
+    curie = compress(iri) or iri
+    label = label or curie.split(":", 1)[-1]  # a vocabulary word without a label here
+    return Term(iri, curie, label, definition, tuple(sources), tuple(synonyms),
                 tuple(xrefs), tuple(parents))
 
 
-def term(text: str, g: rdflib.Graph | None = None) -> Term:
+def term(text: str, g: GraphLike | None = None) -> Term:
     """Find one term by label, synonym, HGNC symbol, cross-reference, CURIE or IRI.
 
     Matching ignores case. A retired (obsolete) term resolves to its replacement, with a
-    warning. Raises :class:`LookupError` (with close suggestions) when nothing matches.
+    warning. Raises :class:`UnknownTerm` (a :class:`LookupError`, with close suggestions)
+    when nothing matches.
     """
-    graph_ = g if g is not None else graph()
-    found = _find(text, graph_)
-    subject = URIRef(found.iri)
-    if (subject, OWL.deprecated, Literal(True)) in graph_:
-        replacement = graph_.value(subject, OBO.IAO_0100001)
-        if replacement is None:
-            warnings.warn(f"{found.curie} is obsolete and has no replacement", stacklevel=2)
-            return found
-        warnings.warn(f"{found.curie} ({found.label}) is obsolete; using its replacement "
-                      f"{compress(str(replacement)) or replacement}", stacklevel=2)
-        return _describe(graph_, str(replacement))
-    return found
+    graph_ = g if g is not None else shipped_store()
+    return _describe(graph_, resolve(text, graph_))
 
 
-def _in_graph(g: rdflib.Graph, subject: URIRef) -> bool:
-    """True when the IRI names something the ontology declares or uses (a term, or a
-    built-in such as ``owl:Thing`` or ``rdfs:label`` that its axioms use)."""
-    return ((subject, RDF.type, None) in g or (subject, RDFS.label, None) in g
-            or (None, subject, None) in g or (None, None, subject) in g)
-
-
-def _find(text: str, g: rdflib.Graph) -> Term:
-    wanted = text.strip()
-    candidates: list[str] = []
-    if wanted.startswith(("http://", "https://")):
-        candidates.append(wanted)
-    elif split_curie(wanted) and split_curie(wanted)[0] in PREFIXES:
-        prefix, local = split_curie(wanted)
-        candidates.append(PREFIXES[prefix] + local)
-    for iri in candidates:
-        subject = URIRef(iri)
-        if _in_graph(g, subject):
-            return _describe(g, iri)
-        curie = compress(iri)
-        if curie and curie.split(":", 1)[0] in vocab.VOCABULARY_PREFIXES:
-            # a word of a standard vocabulary (owl:deprecated, skos:exactMatch): known by
-            # its IRI even where this ontology does not use it
-            return Term(iri, curie, curie.split(":", 1)[1])
-    names = _index(g)
-    matches = sorted(names.get(wanted.casefold(), []))
-    if matches:
-        return _describe(g, matches[0][1])
-    close = difflib.get_close_matches(wanted.casefold(), list(names), n=3, cutoff=0.7)
-    hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
-    raise LookupError(f"no term matches {text!r}{hint}")
-
-
-__all__ = ["Term", "term"]
+__all__ = ["Term", "UnknownTerm", "resolve", "term"]

@@ -1,0 +1,51 @@
+"""The package's public surface: ``__all__`` in every module, ``py.typed``, and ``mypy --strict``
+clean on the query layer (run here, so that the test command runs it)."""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import iapontology
+
+PACKAGE = Path(iapontology.__file__).parent
+ROOT = PACKAGE.parent
+
+#: The modules held to ``mypy --strict`` (the query layer and what it builds on).
+STRICT_MODULES = ("graph", "queries", "rqfile", "results", "terms", "identifiers",
+                  "relation_graph", "oxstore")
+
+
+def _modules() -> list[str]:
+    return sorted(p.stem for p in PACKAGE.glob("*.py") if p.stem != "__main__")
+
+
+@pytest.mark.parametrize("name", _modules())
+def test_every_module_declares_all_and_every_name_exists(name: str) -> None:
+    dotted = "iapontology" if name == "__init__" else f"iapontology.{name}"
+    source = (PACKAGE / f"{name}.py").read_text(encoding="utf-8")
+    declared = [node for node in ast.parse(source).body if isinstance(node, ast.Assign)
+                and any(getattr(t, "id", None) == "__all__" for t in node.targets)]
+    assert len(declared) == 1, f"{dotted} declares __all__ {len(declared)} times"
+    module = importlib.import_module(dotted)
+    exported = module.__all__
+    assert len(exported) == len(set(exported)), f"{dotted}: a name is listed twice"
+    missing = [n for n in exported if not hasattr(module, n)]
+    assert not missing, f"{dotted}.__all__ lists names it lacks: {missing}"
+
+
+def test_the_package_says_it_is_typed() -> None:
+    assert (PACKAGE / "py.typed").is_file()
+
+
+def test_query_layer_is_mypy_strict_clean() -> None:
+    files = [str(PACKAGE / f"{m}.py") for m in STRICT_MODULES]
+    run = subprocess.run([sys.executable, "-m", "mypy", "--strict", "--no-incremental",
+                          "--cache-dir", "/dev/null", *files],
+                         capture_output=True, text=True, cwd=ROOT)
+    assert run.returncode == 0, run.stdout + run.stderr
