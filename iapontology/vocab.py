@@ -134,10 +134,11 @@ def expand(curie: str) -> str | None:
 
 
 def compress(iri: str) -> str | None:
-    """The CURIE of an IRI under the longest matching prefix, or None when none matches."""
+    """The CURIE of an IRI under the longest matching prefix, or None when none matches or
+    the IRI is that namespace itself (as ``curies`` decides)."""
     for namespace, prefix in _ORDERED:
-        if iri.startswith(namespace) and len(iri) > len(namespace):
-            return f"{prefix}:{iri[len(namespace):]}"
+        if iri.startswith(namespace):
+            return f"{prefix}:{iri[len(namespace):]}" if len(iri) > len(namespace) else None
     return None
 
 

@@ -17,20 +17,26 @@ PACKAGE = Path(iapontology.__file__).parent
 ROOT = PACKAGE.parent
 
 #: The modules held to ``mypy --strict`` (the query layer and what it builds on).
-STRICT_MODULES = ("graph", "queries", "rqfile", "results", "terms", "identifiers",
-                  "relation_graph", "oxstore")
+STRICT_MODULES = ("rdf/graph", "sparql/named", "rdf/rqfile", "sparql/results", "sparql/terms",
+                  "identifiers", "rdf/relation_graph", "rdf/oxstore")
 
 
 def _modules() -> list[str]:
-    return sorted(p.stem for p in PACKAGE.glob("*.py") if p.stem != "__main__")
+    """Every module of the package, as a path relative to it without ``.py``."""
+    return sorted(str(p.relative_to(PACKAGE).with_suffix("")) for p in PACKAGE.rglob("*.py")
+                  if p.stem != "__main__")
 
 
 @pytest.mark.parametrize("name", _modules())
 def test_every_module_declares_all_and_every_name_exists(name: str) -> None:
-    dotted = "iapontology" if name == "__init__" else f"iapontology.{name}"
+    parts = [part for part in name.split("/") if part != "__init__"]
+    dotted = ".".join(["iapontology", *parts])
     source = (PACKAGE / f"{name}.py").read_text(encoding="utf-8")
-    declared = [node for node in ast.parse(source).body if isinstance(node, ast.Assign)
-                and any(getattr(t, "id", None) == "__all__" for t in node.targets)]
+    declared = [node for node in ast.parse(source).body
+                if (isinstance(node, ast.Assign)
+                    and any(getattr(t, "id", None) == "__all__" for t in node.targets))
+                or (isinstance(node, ast.AnnAssign)
+                    and getattr(node.target, "id", None) == "__all__")]
     assert len(declared) == 1, f"{dotted} declares __all__ {len(declared)} times"
     module = importlib.import_module(dotted)
     exported = module.__all__

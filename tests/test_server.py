@@ -247,8 +247,10 @@ def test_named_questions_answer_the_same_through_the_endpoint(endpoint: str) -> 
     for name, params in cases:
         r = httpx.get(f"{endpoint}/queries/{name}", params=params, timeout=60)
         assert r.status_code == 200, (name, r.text)
-        served = [{k: v["value"] for k, v in b.items()}
+        # an empty GROUP_CONCAT is "" through run() (as SPARQL defines it) and may be left
+        # unbound by the engine the endpoint runs: compare them as the same
+        served = [{k: v["value"] for k, v in b.items() if v["value"] != ""}
                   for b in r.json()["results"]["bindings"]]
-        expected = [{k: v for k, v in row.items() if v is not None}
+        expected = [{k: v for k, v in row.items() if v is not None and str(v) != ""}
                     for row in iapo.run(name, local, **params)]
         assert normalise(served) == normalise(expected), name

@@ -5,3 +5,5 @@ and publishes the release set only when every check passed; ``diff`` compares re
 
 May import: the bottom layer, ``rdf`` and ``knowledge``. Imported by the command line.
 """
+
+__all__: list[str] = []

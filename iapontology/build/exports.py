@@ -21,6 +21,10 @@ from rdflib import OWL, RDF, RDFS, XSD, BNode, Literal, URIRef
 from iapontology import vocab
 from iapontology.identifiers import IAPO_NAMESPACE, compress
 
+__all__ = ["DCTERMS", "KINDS", "OBO", "OIO", "SYNONYMS", "base_graph", "header_values",
+           "obo_header", "obo_text", "obographs_json", "own", "own_annotation_properties",
+           "property_values", "restrictions"]
+
 OBO = rdflib.Namespace(vocab.OBO)
 OIO = rdflib.Namespace(vocab.OBO_IN_OWL)
 DCTERMS = rdflib.Namespace(vocab.DCTERMS)

@@ -17,6 +17,22 @@ from pathlib import Path
 
 from iapontology.paths import PACKAGE_DIR
 
+__all__ = [
+    "DEFAULT_JARS",
+    "DEFAULT_TIMEOUT",
+    "FORMATS",
+    "SOURCE",
+    "OwlApiError",
+    "OwlApiReport",
+    "OwlApiUnavailable",
+    "check_with_owlapi",
+    "convert_with_owlapi",
+    "java_timeout",
+    "last_line",
+    "roundtrip_with_owlapi",
+    "run_tool",
+]
+
 SOURCE = PACKAGE_DIR / "build" / "java" / "OwlApiCheck.java"
 DEFAULT_JARS = Path(os.environ.get("IAPO_OWLAPI_JARS", "/usr/share/java"))
 

@@ -57,6 +57,8 @@ from iapontology.paths import (
 from iapontology.rdf.relation_graph import relation_triples
 from iapontology.vocab import jsonld_context
 
+__all__ = ["RELEASE_FILES", "BuildError", "BuildReport", "build"]
+
 #: Every file a build may write; a build removes those of them it did not write this time.
 RELEASE_FILES = (PRIMARY_FILE, BASE_FILE, FULL_FILE, TURTLE_FILE, JSON_FILE, OBO_FILE, CONTEXT_FILE,
                  SSSOM_FILE, QUERY_GRAPH_FILE)

@@ -23,6 +23,8 @@ from pathlib import Path
 from iapontology.build.owlapi import OwlApiError, java_timeout, last_line
 from iapontology.paths import PACKAGE_DIR
 
+__all__ = ["OWL_IMPORTS", "ReasonerError", "ReasonerResult", "ReasonerUnavailable", "run_hermit"]
+
 #: The child's exit code when Owlready2 or HermiT reported an error (message on stderr).
 _EXIT_JAVA_ERROR = 3
 OWL_IMPORTS = "http://www.w3.org/2002/07/owl#imports"

@@ -6,3 +6,5 @@ A biologist corrects a fact by editing a row here and rebuilding; no Python is i
 May import: the bottom layer (``paths``, ``identifiers``, ``vocab``) and ``rdf``.
 Imported by ``build``, ``sparql`` (term look-up) and the command line.
 """
+
+__all__: list[str] = []

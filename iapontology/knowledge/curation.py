@@ -2,10 +2,10 @@
 
 A biologist corrects a fact by editing one row of a table under ``knowledge/``. What every
 table and column may hold is declared once, in ``knowledge/schema.toml``
-(:mod:`iapontology.knowledge.table_schema`); :mod:`iapontology.knowledge.validation` checks every
-cell against it.
-This module either returns the whole :class:`Knowledge`, with every reference cell resolved to
-an ID, or raises one :class:`~iapontology.knowledge.tables.CurationError` listing each problem as
+(:mod:`iapontology.knowledge.table_schema`); :mod:`iapontology.knowledge.validation` checks
+every cell against it. This module either returns the whole :class:`Knowledge`, with every
+reference cell resolved to an ID, or raises one
+:class:`~iapontology.knowledge.tables.CurationError` listing each problem as
 ``file:line:column: reason``.
 """
 
@@ -18,6 +18,8 @@ from iapontology.knowledge.table_schema import Schema, TableSpec, load_schema, s
 from iapontology.knowledge.tables import Row
 from iapontology.knowledge.validation import Validator
 from iapontology.paths import KNOWLEDGE_DIR
+
+__all__ = ["Knowledge", "ancestors", "load_knowledge"]
 
 
 @dataclass
@@ -56,9 +58,9 @@ def load_knowledge(directory: Path = KNOWLEDGE_DIR, schema: Schema | None = None
 
     The schema is the folder's own ``schema.toml`` (else the packaged one). Raises
     :class:`~iapontology.knowledge.tables.CurationError` with all problems found (unknown,
-    ambiguous or
-    wrong-kind references, duplicate IDs or labels, missing required cells, values outside
-    their allowed set, malformed identifiers), each as ``file:line:column: reason``.
+    ambiguous or wrong-kind references, duplicate IDs or labels, missing required cells,
+    values outside their allowed set, malformed identifiers), each as
+    ``file:line:column: reason``.
     """
     schema = schema or load_schema(schema_path(directory))
     checked = Validator(schema, directory).run()

@@ -14,6 +14,8 @@ from iapontology.identifiers import curie_problem, split_curie
 from iapontology.knowledge.table_schema import Kind
 from iapontology.knowledge.tables import LIST_SEPARATOR
 
+__all__ = ["Entry", "TermIndex"]
+
 
 @dataclass
 class Entry:

@@ -15,6 +15,8 @@ from pathlib import Path
 from iapontology.knowledge.table_schema import Column, Schema, key_lines
 from iapontology.knowledge.tables import CurationError, Table, read_table
 
+__all__ = ["metadata_problems", "read_tables"]
+
 
 def read_tables(schema: Schema, directory: Path) -> tuple[dict[str, Table], dict, list[str]]:
     """Read every table ``schema`` declares and ``metadata.toml``, checking each header.

@@ -20,6 +20,19 @@ from iapontology.identifiers import LOCAL_PATTERNS
 from iapontology.knowledge.tables import CurationError
 from iapontology.paths import KNOWLEDGE_DIR
 
+__all__ = [
+    "ROLES",
+    "SCHEMA_FILE",
+    "TYPES",
+    "Column",
+    "Kind",
+    "Schema",
+    "TableSpec",
+    "key_lines",
+    "load_schema",
+    "schema_path",
+]
+
 SCHEMA_FILE = "schema.toml"
 TYPES = ("id", "label", "text", "ref", "source", "curie", "choice", "count", "iri", "date")
 ROLES = ("bibliography", "reused", "properties", "terms", "axioms", "records", "obsolete",

@@ -1,9 +1,9 @@
 """Checking every cell of the curated tables against the schema, resolving references.
 
-:class:`Validator` reads the tables a :class:`~iapontology.knowledge.table_schema.Schema` declares
-(with :mod:`iapontology.knowledge.table_files`), then checks them in two passes: first every row's
-own
-ID and names (so that any cell may refer to any row), then every cell by its column's
+:class:`Validator` reads the tables that a
+:class:`~iapontology.knowledge.table_schema.Schema` declares (with
+:mod:`iapontology.knowledge.table_files`), then checks them in two passes: first every row's
+own ID and names (so that any cell may refer to any row), then every cell by its column's
 declaration. Each problem is one line,
 ``knowledge/<file>:<line>:<column>: reason`` (column ``-`` for the row or file as a whole).
 Reference cells given as a label or synonym are replaced by the ID they resolve to, so the
@@ -20,6 +20,8 @@ from iapontology.knowledge.references import Entry, TermIndex
 from iapontology.knowledge.table_files import metadata_problems, read_tables
 from iapontology.knowledge.table_schema import Column, Schema, TableSpec
 from iapontology.knowledge.tables import LIST_SEPARATOR, CurationError, Row, Table
+
+__all__ = ["REFERABLE", "Checked", "Validator", "schema_problems", "value_problem"]
 
 #: Roles whose rows can be named by a reference cell.
 REFERABLE = ("reused", "properties", "terms", "records")

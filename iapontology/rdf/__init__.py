@@ -8,3 +8,5 @@ existential axioms; ``rqfile`` reads SPARQL files with their headers.
 May import: the bottom layer (``paths``, ``identifiers``, ``vocab``). Imported by every
 stage above it.
 """
+
+__all__: list[str] = []

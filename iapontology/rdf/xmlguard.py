@@ -31,6 +31,9 @@ from pathlib import Path
 from iapontology.rdf.safety import RefusedInput
 from iapontology.rdf.xmlscan import XmlScanner
 
+__all__ = ["DEFAULT_MAX_BYTES", "DEFAULT_MAX_DEPTH", "FileLimits", "XmlScan", "check_size",
+           "detect_encoding", "scan_xml", "utf8_bytes"]
+
 #: Defaults; the environment variables of the same purpose override them.
 DEFAULT_MAX_BYTES = 512 * 2**20
 DEFAULT_MAX_DEPTH = 1000

@@ -14,6 +14,8 @@ from pathlib import Path
 
 from iapontology.rdf.safety import RefusedInput
 
+__all__ = ["MAX_NAME", "XmlScanner", "declaration_refusal"]
+
 #: The longest element name or processing-instruction target accepted (characters).
 MAX_NAME = 10_000
 

@@ -28,6 +28,8 @@ from iapontology.serve.protocol import acceptable_formats, media_type_of, read_r
 from iapontology.serve.settings import ServerSettings
 from iapontology.serve.worker import DATA_GRAPH, Job
 
+__all__ = ["ALLOW", "SD", "create_app", "error", "serve", "service_description"]
+
 ALLOW = "GET, HEAD, POST, OPTIONS"
 SD = "http://www.w3.org/ns/sparql-service-description#"
 

@@ -15,6 +15,22 @@ from collections.abc import Iterable, Sequence
 
 import pyoxigraph as ox
 
+__all__ = [
+    "FORMATS",
+    "RDF_LANG_STRING",
+    "XSD_STRING",
+    "Unwritable",
+    "ask_json",
+    "ask_xml",
+    "select_csv",
+    "select_json",
+    "select_tsv",
+    "select_xml",
+    "write_ask",
+    "write_graph",
+    "write_select",
+]
+
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 

@@ -22,6 +22,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+__all__ = ["AllowedEndpoint", "Prepared", "Refused", "Token", "prepare", "resolve", "tokens"]
+
 
 class Refused(ValueError):
     """The request is refused; ``status`` is the HTTP status to answer with."""

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import html
 
+__all__ = ["PAGE", "page"]
+
 PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>iapontology SPARQL endpoint</title>
 <style>body{font-family:sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}

@@ -32,6 +32,8 @@ from multiprocessing.connection import Connection
 from iapontology.serve.settings import ServerSettings
 from iapontology.serve.worker import Job, Limits, template_main
 
+__all__ = ["HALF_LIFE", "Busy", "QueryPool", "Running", "Template", "Worker"]
+
 
 class Busy(Exception):
     """The query was not admitted: ``status`` 429 or 503, retry after ``retry_after`` s."""

@@ -15,6 +15,18 @@ from dataclasses import dataclass
 from iapontology.serve.formats import FORMATS
 from iapontology.serve.guard import Refused
 
+__all__ = [
+    "DIRECT",
+    "FORM",
+    "UPDATE",
+    "QueryRequest",
+    "acceptable_formats",
+    "decode_params",
+    "media_type",
+    "media_type_of",
+    "read_request",
+]
+
 FORM = "application/x-www-form-urlencoded"
 DIRECT = "application/sparql-query"
 UPDATE = "application/sparql-update"

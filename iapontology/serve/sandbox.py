@@ -15,6 +15,8 @@ import resource
 import socket
 import struct
 
+__all__ = ["SandboxError", "address_space_bytes", "cap_memory", "forbid_network"]
+
 _PR_SET_NO_NEW_PRIVS = 38
 _PR_SET_SECCOMP = 22
 _SECCOMP_MODE_FILTER = 2

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 
 from iapontology.serve.guard import AllowedEndpoint
 
+__all__ = ["ServerSettings"]
+
 
 @dataclass(frozen=True)
 class ServerSettings:

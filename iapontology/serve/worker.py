@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
 
+__all__ = ["DATA_GRAPH", "Job", "Limits", "answer_job", "template_main"]
+
 #: The name of the graph that holds the ontology (also the default graph of every query).
 DATA_GRAPH = "https://w3id.org/iapo/iapo.owl"
 _PR_SET_PDEATHSIG = 1

@@ -6,3 +6,5 @@ every output format (``results``) and remote endpoints and Graph Store hand-over
 May import: the bottom layer, ``rdf``, ``knowledge``. Imported by ``serve``, ``sphinx``,
 the command line and the public API in ``iapontology``.
 """
+
+__all__: list[str] = []
