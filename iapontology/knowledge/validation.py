@@ -21,7 +21,8 @@ from iapontology.knowledge.table_files import metadata_problems, read_tables
 from iapontology.knowledge.table_schema import Column, Schema, TableSpec
 from iapontology.knowledge.tables import LIST_SEPARATOR, CurationError, Row, Table
 
-__all__ = ["REFERABLE", "Checked", "Validator", "schema_problems", "value_problem"]
+__all__ = ["REFERABLE", "Checked", "IdentifierPass", "Validator", "schema_problems",
+           "value_problem"]
 
 #: Roles whose rows can be named by a reference cell.
 REFERABLE = ("reused", "properties", "terms", "records")
@@ -38,8 +39,10 @@ class Checked:
     counts: dict[str, int] = field(default_factory=dict)
 
 
-class Validator:
-    """Reads and checks one knowledge folder against its schema, collecting every problem."""
+class IdentifierPass:
+    """The state of a validation and its first pass: every row's own ID and names go into a
+    :class:`~iapontology.knowledge.references.TermIndex`, so that any cell may then refer to
+    any row; :class:`Validator` adds the second pass."""
 
     def __init__(self, schema: Schema, directory: Path):
         self.schema = schema
@@ -60,24 +63,6 @@ class Validator:
     def add(self, row: Row, column: str, reason: str) -> None:
         """Record one problem at ``row``'s file and line, in ``column``."""
         self.problems.append(f"{row.where}:{column}: {reason}")
-
-    # -- reading --------------------------------------------------------------------------
-    def run(self) -> Checked:
-        """Check everything; raise :class:`CurationError` with every problem found."""
-        self.tables, metadata, self.problems = read_tables(self.schema, self.directory)
-        if self.problems:
-            raise CurationError(self.problems)
-        for spec in self.schema.tables.values():
-            if spec.name in self.tables:
-                self._index(spec)
-        self.problems += schema_problems(self.schema, self.index)
-        rows = {name: self._check_table(self.schema.tables[name], table)
-                for name, table in self.tables.items()}
-        self.problems += metadata_problems(self.schema, self.directory, metadata)
-        if self.problems:
-            raise CurationError(self.problems)
-        counts = {name: len(table) for name, table in rows.items()}
-        return Checked(rows, metadata, self.references, self.by_name, counts)
 
     # -- pass 1: IDs and names ------------------------------------------------------------
     def _index(self, spec: TableSpec) -> None:
@@ -134,6 +119,27 @@ class Validator:
             self.add(row, "label", f"label {label!r} is already used by {self.labels[folded]}")
         else:
             self.labels[folded] = curie
+
+
+class Validator(IdentifierPass):
+    """Reads and checks one knowledge folder against its schema, collecting every problem."""
+
+    def run(self) -> Checked:
+        """Check everything; raise :class:`CurationError` with every problem found."""
+        self.tables, metadata, self.problems = read_tables(self.schema, self.directory)
+        if self.problems:
+            raise CurationError(self.problems)
+        for spec in self.schema.tables.values():
+            if spec.name in self.tables:
+                self._index(spec)
+        self.problems += schema_problems(self.schema, self.index)
+        rows = {name: self._check_table(self.schema.tables[name], table)
+                for name, table in self.tables.items()}
+        self.problems += metadata_problems(self.schema, self.directory, metadata)
+        if self.problems:
+            raise CurationError(self.problems)
+        counts = {name: len(table) for name, table in rows.items()}
+        return Checked(rows, metadata, self.references, self.by_name, counts)
 
     # -- pass 2: every cell ---------------------------------------------------------------
     def _check_table(self, spec: TableSpec, table: Table) -> list[Row]:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from iapontology.rdf.safety import RefusedInput
 
-__all__ = ["MAX_NAME", "XmlScanner", "declaration_refusal"]
+__all__ = ["MAX_NAME", "MarkupReader", "PositionTracker", "XmlScanner", "declaration_refusal"]
 
 #: The longest element name or processing-instruction target accepted (characters).
 MAX_NAME = 10_000
@@ -59,15 +59,11 @@ def declaration_refusal(buf: str, j: int) -> str:
     return f"refusing a markup declaration (<!{keyword}...>): DTDs are not allowed in input"
 
 
-class XmlScanner:
-    """A streaming, linear-time walk over decoded XML text (see the module docstring).
+class PositionTracker:
+    """The state of a scan and the line and column of any point of it, counted lazily.
 
-    Whole start and end tags are matched by one regular expression each (possessive, so a
-    failed match costs no backtracking); a tag, comment, CDATA section or processing
-    instruction cut by the end of a piece is followed by a small state machine that keeps
-    only a few characters between pieces. Line and column are counted only up to where a
-    position is needed: open elements record their offset and get a line and column when
-    the text around them is about to be dropped.
+    Holds the text not yet dropped (``buf``), the open elements and the scan state;
+    :class:`XmlScanner` does the walking.
     """
 
     def __init__(self, path: Path, max_depth: int):
@@ -110,6 +106,86 @@ class XmlScanner:
         """The refusal to raise, with the line and column of ``buf[index]``."""
         line, col = self.position(max(index, self.mark))
         return RefusedInput(f"{self.path}:{line}:{col}: {reason}")
+
+
+class MarkupReader(PositionTracker):
+    """Reading on inside a tag, comment, CDATA section or processing instruction, and the
+    checks made when an element or the file ends."""
+
+    def _inside(self, buf: str, i: int, n: int) -> int:
+        """Go on inside a tag, comment, CDATA section or PI; return where scanning stopped."""
+        if self.state != _TAG:
+            ending = _ENDINGS[self.state]
+            k = buf.find(ending, i)
+            if k < 0:
+                return max(n - len(ending) + 1, i)
+            self.state = _TEXT
+            return k + len(ending)
+        while True:
+            if self.quote:
+                k = buf.find(self.quote, i)
+                stop = n if k < 0 else k
+                if buf.find("<", i, stop) >= 0:
+                    raise self.refuse(buf.find("<", i, stop), "'<' in an attribute value")
+                if k < 0:
+                    return max(n - 1, i)
+                self.quote, i = "", k + 1
+                continue
+            stop = _TAG_STOP.search(buf, i)
+            if stop is None:
+                return max(n - 1, i)
+            char = stop.group()
+            if char == "<":
+                raise self.refuse(stop.start(), "'<' inside a tag")
+            if char in "\"'":
+                self.quote, i = char, stop.end()
+                continue
+            if stop.start() > 0 and buf[stop.start() - 1] == "/":
+                self.stack.pop()
+                if self.unresolved:
+                    self.unresolved -= 1
+                self.root_closed = not self.stack
+            self.state = _TEXT
+            return stop.end()
+
+    def _bounded(self, start: int, end: int) -> None:
+        if end - start > MAX_NAME:
+            raise self.refuse(start, f"a name longer than {MAX_NAME} characters")
+
+    def _end_tag(self, j: int, name: str) -> None:
+        """Refuse an end tag that closes nothing or not the innermost open element."""
+        if not self.stack:
+            raise self.refuse(j, f"an end tag </{name}> with no open element")
+        if name != self.stack[-1][0]:
+            self.position(j)
+            opened, _, line, col = self.stack[-1]
+            raise self.refuse(j, f"the end tag </{name}> does not match <{opened}> "
+                              f"(opened at {line}:{col})")
+
+    def _finish(self) -> None:
+        end = len(self.buf)
+        self.position(end)
+        if self.state != _TEXT:
+            line, col = self.opened_at
+            raise self.refuse(end, f"the {_WHAT[self.state]} opened at {line}:{col} is never "
+                              "closed")
+        if self.stack:
+            name, _, line, col = self.stack[-1]
+            raise self.refuse(end, f"the element <{name}> opened at {line}:{col} is never closed")
+        if not self.root_closed:
+            raise self.refuse(end, "no root element")
+
+
+class XmlScanner(MarkupReader):
+    """A streaming, linear-time walk over decoded XML text (see the module docstring).
+
+    Whole start and end tags are matched by one regular expression each (possessive, so a
+    failed match costs no backtracking); a tag, comment, CDATA section or processing
+    instruction cut by the end of a piece is followed by a small state machine that keeps
+    only a few characters between pieces. Line and column are counted only up to where a
+    position is needed: open elements record their offset and get a line and column when
+    the text around them is about to be dropped.
+    """
 
     def feed(self, text: str, final: bool = False) -> None:
         """Scan the next piece of decoded text; ``final`` for the last piece."""
@@ -232,66 +308,3 @@ class XmlScanner:
             self._deeper(j, len(self.stack))
         self.state, self.quote, self.opened_at = _TAG, "", self.position(j)
         return name.end()
-
-    def _inside(self, buf: str, i: int, n: int) -> int:
-        """Go on inside a tag, comment, CDATA section or PI; return where scanning stopped."""
-        if self.state != _TAG:
-            ending = _ENDINGS[self.state]
-            k = buf.find(ending, i)
-            if k < 0:
-                return max(n - len(ending) + 1, i)
-            self.state = _TEXT
-            return k + len(ending)
-        while True:
-            if self.quote:
-                k = buf.find(self.quote, i)
-                stop = n if k < 0 else k
-                if buf.find("<", i, stop) >= 0:
-                    raise self.refuse(buf.find("<", i, stop), "'<' in an attribute value")
-                if k < 0:
-                    return max(n - 1, i)
-                self.quote, i = "", k + 1
-                continue
-            stop = _TAG_STOP.search(buf, i)
-            if stop is None:
-                return max(n - 1, i)
-            char = stop.group()
-            if char == "<":
-                raise self.refuse(stop.start(), "'<' inside a tag")
-            if char in "\"'":
-                self.quote, i = char, stop.end()
-                continue
-            if stop.start() > 0 and buf[stop.start() - 1] == "/":
-                self.stack.pop()
-                if self.unresolved:
-                    self.unresolved -= 1
-                self.root_closed = not self.stack
-            self.state = _TEXT
-            return stop.end()
-
-    def _bounded(self, start: int, end: int) -> None:
-        if end - start > MAX_NAME:
-            raise self.refuse(start, f"a name longer than {MAX_NAME} characters")
-
-    def _end_tag(self, j: int, name: str) -> None:
-        """Refuse an end tag that closes nothing or not the innermost open element."""
-        if not self.stack:
-            raise self.refuse(j, f"an end tag </{name}> with no open element")
-        if name != self.stack[-1][0]:
-            self.position(j)
-            opened, _, line, col = self.stack[-1]
-            raise self.refuse(j, f"the end tag </{name}> does not match <{opened}> "
-                              f"(opened at {line}:{col})")
-
-    def _finish(self) -> None:
-        end = len(self.buf)
-        self.position(end)
-        if self.state != _TEXT:
-            line, col = self.opened_at
-            raise self.refuse(end, f"the {_WHAT[self.state]} opened at {line}:{col} is never "
-                              "closed")
-        if self.stack:
-            name, _, line, col = self.stack[-1]
-            raise self.refuse(end, f"the element <{name}> opened at {line}:{col} is never closed")
-        if not self.root_closed:
-            raise self.refuse(end, "no root element")
