@@ -11,7 +11,7 @@ run: setup system-deps          ## set up, build the ontology, answer the exampl
 
 test: setup system-deps         ## set up and run every test (and the linter)
 	$(BIN)/ruff check iapontology tests
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2 --dist loadfile
 
 setup: $(VENV)/.installed
 

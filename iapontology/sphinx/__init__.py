@@ -44,9 +44,8 @@ __all__ = ["GENERATED", "TERM_TYPES", "generate", "page_name", "setup", "write_s
 def _terms_index(site: Site) -> str:
     names = sorted(site.terms, key=lambda i: (site.label(i).casefold(), i))
     return "\n".join([
-        title("All terms"), f"The ontology has {len(site.terms)} terms; each has a page.", "",
-        ".. toctree::", "   :maxdepth: 1", ""]
-        + [f"   {rst_escape(site.label(i))} ({compress(i) or i}) <{page_name(i)}>"
+        title("All terms"), f"The ontology has {len(site.terms)} terms; each has a page.", ""]
+        + [f"* :doc:`{rst_escape(site.label(i))} ({compress(i) or i}) <{page_name(i)}>`"
            for i in names]) + "\n"
 
 

@@ -62,7 +62,9 @@ def record_summary(site: Site, record_iri: str) -> str:
 
 def _header(site: Site, iri: str) -> list[str]:
     subject = URIRef(iri)
-    lines = [f".. _term-{page_name(iri)}:", "", title(rst_escape(site.label(iri))),
+    # orphan: reached from the terms index by links, not a toctree, so that the sidebar of
+    # every page does not list every term (which made the site slow to build and heavy)
+    lines = [":orphan:", "", f".. _term-{page_name(iri)}:", "", title(rst_escape(site.label(iri))),
              f":CURIE: ``{compress(iri) or iri}``", f":IRI: {iri}", f":Kind: {site.terms[iri]}"]
     if (subject, OWL.deprecated, Literal(True)) in site.g:
         lines.append(":Status: obsolete")

@@ -99,7 +99,7 @@ def why_page(site: Site, record: Record, rules: dict) -> str:
     iap, cancer = _first(record, IAP_OF), _first(record, CANCER_OF)
     treatment, mechanism = _first(record, TREATMENT_OF), _first(record, MECHANISM_OF)
     heading = f"Why: {site.label(record.iri)}"
-    lines = [title(rst_escape(heading)), "The finding, as the ontology records it "
+    lines = [":orphan:", "", title(rst_escape(heading)), "The finding, as the ontology records it "
              f"({site.ref(record.iri, 'record page')}):", ""]
     definition = site.g.value(URIRef(record.iri), OBO.IAO_0000115)
     if definition is not None:
@@ -152,7 +152,7 @@ def why_index(site: Site) -> str:
     """The list of "why?" pages."""
     lines = [title("Why? How each resistance finding arises"),
              "One page per finding: what the treatment needs, what the IAP does, and the "
-             "cited steps between them.", "", ".. toctree::", "   :maxdepth: 1", ""]
+             "cited steps between them.", ""]
     for record in site.records_of(FINDING):
-        lines.append(f"   {rst_escape(site.label(record.iri))} <{page_name(record.iri)}>")
+        lines.append(f"* :doc:`{rst_escape(site.label(record.iri))} <{page_name(record.iri)}>`")
     return "\n".join(lines) + "\n"
