@@ -19,7 +19,7 @@ from iapontology.knowledge.tables import Row
 from iapontology.knowledge.validation import Validator
 from iapontology.paths import KNOWLEDGE_DIR
 
-__all__ = ["Knowledge", "ancestors", "load_knowledge"]
+__all__ = ["Knowledge", "load_knowledge"]
 
 
 @dataclass
@@ -88,16 +88,3 @@ def load_knowledge(directory: Path = KNOWLEDGE_DIR, schema: Schema | None = None
     return knowledge
 
 
-def ancestors(curie: str, knowledge: Knowledge) -> set[str]:
-    """``curie`` and every class above it, following ``parents`` through own and reused terms."""
-    found: set[str] = set()
-    todo = [curie]
-    while todo:
-        current = todo.pop()
-        if current in found:
-            continue
-        found.add(current)
-        row = knowledge.terms.get(current) or knowledge.reused.get(current)
-        if row is not None:
-            todo.extend(row.values("parents"))
-    return found
