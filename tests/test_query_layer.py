@@ -28,6 +28,7 @@ from iapontology.rdf.graph import (
     shipped_store,
     sort_concatenations,
     sparql_term,
+    values_block,
 )
 from iapontology.sparql.named import UnknownTermValue, bind_parameters, get_query, queries, run
 from iapontology.sparql.terms import UnknownTerm, resolve, term
@@ -117,11 +118,36 @@ def test_blank_nodes_and_bad_names_are_refused() -> None:
 def test_values_go_inside_the_where_pattern_and_ask_queries() -> None:
     text = inline_values("PREFIX a: <https://e.org/a#>\n# a comment {\nASK { ?s ?p ?v }",
                          {"v": Literal(2)})
-    assert text.endswith('ASK { VALUES (?v) { ("2"^^<http://www.w3.org/2001/XMLSchema#integer>) }'
-                         "  ?s ?p ?v }")
+    block = 'VALUES (?v) { ("2"^^<http://www.w3.org/2001/XMLSchema#integer>) }'
+    assert text.endswith(f"ASK {{ {block}  ?s ?p ?v }}\n{block}\n")
     assert query(text, ox.Store())[0]["ask"] == Literal(False)
     with pytest.raises(QueryError, match="no WHERE"):
         inline_values("DESCRIBE <https://e.org/x>", {"v": Literal(1)})
+
+
+def test_the_trailing_values_clause_changes_no_answer() -> None:
+    """The block is repeated as the query's trailing VALUES clause, a hint to the planner:
+    grouped or not, with the variable projected or not, the answers are those of the block
+    inside the WHERE pattern alone; a query with its own trailing clause keeps it."""
+    store = ox.Store()
+    ex = "https://e.org/"
+    for s, o in (("a", "x"), ("a", "y"), ("b", "x")):
+        store.add(ox.Quad(ox.NamedNode(ex + s), ox.NamedNode(ex + "p"), ox.NamedNode(ex + o)))
+    bound = {"o": URIRef(ex + "x")}
+    for sparql in (
+        "SELECT ?s ?o WHERE { ?s <https://e.org/p> ?o OPTIONAL { ?o <https://e.org/q> ?z } }",
+        "SELECT ?o (COUNT(?s) AS ?n) WHERE { ?s <https://e.org/p> ?o } GROUP BY ?o",
+        "SELECT (COUNT(?s) AS ?n) WHERE { ?s <https://e.org/p> ?o }",
+        "SELECT ?s (COUNT(?o) AS ?n) WHERE { ?s <https://e.org/p> ?o } GROUP BY ?s ORDER BY ?s",
+        "SELECT ?s ?o WHERE { ?s <https://e.org/p> ?o } VALUES ?s { <https://e.org/a> } # own",
+    ):
+        at = sparql.index("WHERE {") + len("WHERE {")
+        leading_only = sparql[:at] + " " + values_block(["o"], [[bound["o"]]]) + sparql[at:]
+        hinted = inline_values(sparql, bound)
+        assert hinted.count("VALUES") == leading_only.count("VALUES") + ("own" not in sparql)
+        expected = [dict(row) for row in query(leading_only, store)]
+        assert [dict(row) for row in query(hinted, store)] == expected, sparql
+        assert expected, sparql
 
 
 def test_hostile_term_parameter_is_refused_then_matches_nothing() -> None:

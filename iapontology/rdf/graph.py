@@ -257,21 +257,33 @@ def values_block(names: Sequence[str], rows: Iterable[Sequence[Identifier | None
     return f"VALUES ({' '.join('?' + n for n in names)}) {{ {written} }}"
 
 
+#: A query that already ends in its own VALUES clause (only comments may follow it).
+_TRAILING_VALUES = re.compile(r"\bVALUES\s*(?:[?$]\w+|\([^()]*\))\s*\{[^{}]*\}\s*(?:#[^\n]*\s*)*\Z",
+                              re.IGNORECASE)
+
+
 def inline_values(sparql: str, bindings: Mapping[str, Identifier]) -> str:
     """Bind variables with a ``VALUES`` block at the start of the query's WHERE pattern.
 
     Values are written as RDF terms (:func:`sparql_term`: IRIs checked, literals escaped),
-    never as raw text, so a value cannot change the query's structure.
+    never as raw text, so a value cannot change the query's structure. The same block is
+    also added as the query's trailing ``VALUES`` clause (unless it has one already). That
+    changes no answer (every solution already holds those values; the clause joins them
+    again after any grouping), but with it Oxigraph's planner keeps the bound value when it
+    plans an ``OPTIONAL`` instead of evaluating the OPTIONAL for every value first
+    (``iap_signalling_partners``: 145 ms to 2 ms at a million triples).
     """
     block = values_block(list(bindings), [list(bindings.values())])
+    trailing = "" if _TRAILING_VALUES.search(sparql) else "\n" + block + "\n"
     where = re.search(r"\bWHERE\s*\{", sparql, re.IGNORECASE)
     if where is None:
         where = re.search(r"^\s*ASK\s*\{", _without_prologue(sparql), re.IGNORECASE)
         if where is None:
             raise QueryError("cannot bind parameters: the query has no WHERE {...} pattern")
-        offset = len(sparql) - len(_without_prologue(sparql))
-        return sparql[: offset + where.end()] + " " + block + " " + sparql[offset + where.end():]
-    return sparql[: where.end()] + " " + block + " " + sparql[where.end():]
+        at = len(sparql) - len(_without_prologue(sparql)) + where.end()
+    else:
+        at = where.end()
+    return sparql[:at] + " " + block + " " + sparql[at:] + trailing
 
 
 def _without_prologue(sparql: str) -> str:
