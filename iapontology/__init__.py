@@ -10,10 +10,36 @@ The package ships the built ontology and gives three ways in:
 The ``iapo`` command builds, checks and queries the ontology from the shell.
 """
 
-from iapontology.rdf.graph import PREFIXES, graph, query
-from iapontology.sparql.named import queries, run
-from iapontology.sparql.terms import Term, term
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from iapontology.rdf.graph import PREFIXES, graph, query
+    from iapontology.sparql.named import queries, run
+    from iapontology.sparql.terms import Term, term
 
 __version__ = "0.1.0"
 
 __all__ = ["PREFIXES", "Term", "__version__", "graph", "queries", "query", "run", "term"]
+
+#: Where each public name lives. They are imported on first use, so that ``import
+#: iapontology.cli`` does not import rdflib before a command needs it.
+_HOMES = {"PREFIXES": "iapontology.rdf.graph", "graph": "iapontology.rdf.graph",
+          "query": "iapontology.rdf.graph", "queries": "iapontology.sparql.named",
+          "run": "iapontology.sparql.named", "Term": "iapontology.sparql.terms",
+          "term": "iapontology.sparql.terms"}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'iapontology' has no attribute {name!r}")
+    value = getattr(import_module(home), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -100,6 +100,10 @@ def _parse_params(pairs: Sequence[str]) -> dict[str, str]:
 
 
 def _cmd_query(args: argparse.Namespace) -> int:
+    if not args.endpoint and not args.list:
+        from iapontology.rdf.shipped import load_in_background
+
+        load_in_background()  # Oxigraph parses the store while rdflib is being imported
     from iapontology.rdf.graph import GraphLike, QueryError, graph, query, shipped_store
     from iapontology.sparql.named import (
         BadParameter,

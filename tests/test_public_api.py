@@ -18,7 +18,7 @@ ROOT = PACKAGE.parent
 
 #: The modules held to ``mypy --strict`` (the query layer and what it builds on).
 STRICT_MODULES = ("rdf/graph", "sparql/named", "rdf/rqfile", "sparql/results", "sparql/terms",
-                  "identifiers", "rdf/relation_graph", "rdf/oxstore")
+                  "identifiers", "rdf/relation_graph", "rdf/oxstore", "rdf/shipped", "__init__")
 
 
 def _modules() -> list[str]:
@@ -55,3 +55,20 @@ def test_query_layer_is_mypy_strict_clean() -> None:
                           "--cache-dir", "/dev/null", *files],
                          capture_output=True, text=True, cwd=ROOT)
     assert run.returncode == 0, run.stdout + run.stderr
+
+
+def test_the_package_imports_its_public_names_on_first_use() -> None:
+    """``import iapontology`` (and the ``iapo`` command's module) import no rdflib; each
+    public name is the function or class of its home module once asked for."""
+    probe = ("import sys, iapontology, iapontology.cli\n"
+             "print('rdflib' in sys.modules)\n"
+             "from iapontology.rdf.graph import graph, query\n"
+             "from iapontology.sparql.named import run\n"
+             "print(iapontology.graph is graph, iapontology.query is query, "
+             "iapontology.run is run)\n"
+             "print(sorted(set(iapontology.__all__) - set(dir(iapontology))))\n"
+             "try:\n    iapontology.nothing_here\nexcept AttributeError as e:\n    print(e)")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                         check=True, cwd=ROOT).stdout.splitlines()
+    assert out == ["False", "True True True", "[]",
+                   "module 'iapontology' has no attribute 'nothing_here'"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 import string
 import warnings
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -332,3 +333,19 @@ def test_every_named_question_orders_its_rows_totally() -> None:
         expected = run(name)
         assert run(name, reverse) == expected, name
         assert run(name, shuffled) == expected, name
+
+
+def test_the_background_load_gives_the_one_shipped_store(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``iapo query`` starts loading the shipped store in a thread; the store it makes is the
+    one every later call gets, and a missing file is raised by that later call, not lost."""
+    from iapontology.rdf import shipped
+
+    monkeypatch.setattr(shipped, "_store", None)
+    shipped.load_in_background().join()
+    loaded = shipped._store
+    assert loaded is not None and shipped_store() is loaded and len(loaded) > 10_000
+    monkeypatch.setattr(shipped, "_store", None)
+    monkeypatch.setattr(shipped, "bundled_ontology_dir", lambda: Path("/nonexistent"))
+    shipped.load_in_background().join()  # fails quietly in its thread
+    with pytest.raises(FileNotFoundError, match="run `iapo build` first"):
+        shipped.shipped_store()

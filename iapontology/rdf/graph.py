@@ -26,9 +26,9 @@ import pyoxigraph as ox
 import rdflib
 from rdflib.term import BNode, Identifier, Literal, Node, URIRef
 
-from iapontology.paths import QUERY_GRAPH_FILE, bundled_ontology_dir
 from iapontology.rdf.relation_graph import add_relation_view
 from iapontology.rdf.safety import RefusedInput
+from iapontology.rdf.shipped import shipped_path, shipped_store
 from iapontology.rdf.xmlguard import check_size, scan_xml, utf8_bytes
 from iapontology.vocab import SPARQL_PREFIXES
 
@@ -67,7 +67,6 @@ class QueryError(ValueError):
 
 _lock = threading.Lock()
 _cached: rdflib.Graph | None = None
-_shipped: ox.Store | None = None
 
 
 def new_graph(store: ox.Store | None = None) -> rdflib.Graph:
@@ -156,40 +155,12 @@ def graph(*extra: Path, reload: bool = False, endpoint: str | None = None) -> rd
             remote.bind(prefix, namespace, override=True)
         return remote
     if extra:
-        merged = load_graph([_shipped_path(), *extra], relation_view=False)
+        merged = load_graph([shipped_path(), *extra], relation_view=False)
         return add_relation_view(merged)
     with _lock:
         if _cached is None or reload:
-            _cached = new_graph(_load_shipped(reload))
+            _cached = new_graph(shipped_store(reload))
         return _cached
-
-
-def _shipped_path() -> Path:
-    shipped = bundled_ontology_dir() / QUERY_GRAPH_FILE
-    if not shipped.exists():
-        raise FileNotFoundError(f"{shipped} is missing: run `iapo build` first")
-    return shipped
-
-
-def _load_shipped(reload: bool) -> ox.Store:
-    """The shipped query graph in an Oxigraph store (call with ``_lock`` held)."""
-    global _shipped
-    if _shipped is None or reload:
-        store = ox.Store()
-        # lenient: the file is the package's own build output, checked when it was written
-        store.load(path=str(_shipped_path()), format=ox.RdfFormat.N_TRIPLES, lenient=True)
-        _shipped = store
-    return _shipped
-
-
-def shipped_store(reload: bool = False) -> ox.Store:
-    """The shipped ontology with its relation-graph view, as a bare ``pyoxigraph.Store``.
-
-    The same store (loaded once) stands behind :func:`graph`; using it directly skips
-    importing rdflib's SPARQL machinery, which the ``iapo query`` command never needs.
-    """
-    with _lock:
-        return _load_shipped(reload)
 
 
 # --- writing RDF terms into query text ---------------------------------------------------
