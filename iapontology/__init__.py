@@ -33,10 +33,19 @@ _HOMES = {"PREFIXES": "iapontology.rdf.graph", "graph": "iapontology.rdf.graph",
 
 
 def __getattr__(name: str) -> Any:
+    """A public name, or a subpackage or module (``iapontology.vocab``), imported on first use."""
     home = _HOMES.get(name)
-    if home is None:
+    if home is not None:
+        value = getattr(import_module(home), name)
+    elif not name.startswith("__"):
+        try:
+            value = import_module(f"{__name__}.{name}")
+        except ModuleNotFoundError as error:
+            if error.name != f"{__name__}.{name}":
+                raise  # the module exists but needs something missing
+            raise AttributeError(f"module 'iapontology' has no attribute {name!r}") from None
+    else:
         raise AttributeError(f"module 'iapontology' has no attribute {name!r}")
-    value = getattr(import_module(home), name)
     globals()[name] = value
     return value
 

@@ -67,8 +67,9 @@ def test_the_package_imports_its_public_names_on_first_use() -> None:
              "print(iapontology.graph is graph, iapontology.query is query, "
              "iapontology.run is run)\n"
              "print(sorted(set(iapontology.__all__) - set(dir(iapontology))))\n"
+             "print(iapontology.vocab.compress('https://w3id.org/iapo/IAPO_1'))\n"
              "try:\n    iapontology.nothing_here\nexcept AttributeError as e:\n    print(e)")
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                          check=True, cwd=ROOT).stdout.splitlines()
-    assert out == ["False", "True True True", "[]",
+    assert out == ["False", "True True True", "[]", "IAPO:1",
                    "module 'iapontology' has no attribute 'nothing_here'"]
