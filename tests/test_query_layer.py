@@ -141,6 +141,8 @@ def test_the_trailing_values_clause_changes_no_answer() -> None:
         "SELECT (COUNT(?s) AS ?n) WHERE { ?s <https://e.org/p> ?o }",
         "SELECT ?s (COUNT(?o) AS ?n) WHERE { ?s <https://e.org/p> ?o } GROUP BY ?s ORDER BY ?s",
         "SELECT ?s ?o WHERE { ?s <https://e.org/p> ?o } VALUES ?s { <https://e.org/a> } # own",
+        'SELECT ?s ?o ?t WHERE { ?s <https://e.org/p> ?o } VALUES (?s ?t) '
+        '{ (<https://e.org/a> "} {") (<https://e.org/b> \'\\\'}\') } # own, braces in strings',
     ):
         at = sparql.index("WHERE {") + len("WHERE {")
         leading_only = sparql[:at] + " " + values_block(["o"], [[bound["o"]]]) + sparql[at:]

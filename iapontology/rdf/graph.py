@@ -228,9 +228,12 @@ def values_block(names: Sequence[str], rows: Iterable[Sequence[Identifier | None
     return f"VALUES ({' '.join('?' + n for n in names)}) {{ {written} }}"
 
 
-#: A query that already ends in its own VALUES clause (only comments may follow it).
-_TRAILING_VALUES = re.compile(r"\bVALUES\s*(?:[?$]\w+|\([^()]*\))\s*\{[^{}]*\}\s*(?:#[^\n]*\s*)*\Z",
-                              re.IGNORECASE)
+#: A query that already ends in its own VALUES clause (only comments may follow it); its data
+#: may hold strings with braces in them (IRIs cannot).
+_TRAILING_VALUES = re.compile(
+    r"""\bVALUES\s*(?:[?$]\w+|\([^()]*\))\s*"""
+    r"""\{(?:[^{}"']|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')*\}\s*(?:#[^\n]*\s*)*\Z""",
+    re.IGNORECASE)
 
 
 def inline_values(sparql: str, bindings: Mapping[str, Identifier]) -> str:
