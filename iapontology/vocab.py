@@ -85,8 +85,13 @@ NAMESPACE_PREFIXES = ("obo", "iapo")
 VOCABULARY_PREFIXES = ("rdf", "rdfs", "owl", "xsd", "skos", "dcterms", "oboInOwl", "foaf",
                        "doap", "dcat", "semapv")
 
+#: The namespace of the query graph's asserted links (``asserted:IAPO_0000512``: a record's
+#: own cancer, not its superclasses); see :mod:`iapontology.rdf.relation_graph`. They exist
+#: only in the query graph, so the prefix is bound in SPARQL but is not one of the files'.
+ASSERTED = IAPO_NAMESPACE + "asserted/"
+
 #: Prefixes bound in every SPARQL query and used when printing IRIs.
-SPARQL_PREFIXES: dict[str, str] = dict(PREFIX_MAP)
+SPARQL_PREFIXES: dict[str, str] = {**PREFIX_MAP, "asserted": ASSERTED}
 
 # -- fixed IRIs ------------------------------------------------------------------------------
 DEFINITION = OBO + "IAO_0000115"
@@ -163,6 +168,7 @@ def jsonld_context() -> dict:
 
 
 __all__ = [
+    "ASSERTED",
     "IAPO",
     "IAPO_NAMESPACE",
     "OBO",

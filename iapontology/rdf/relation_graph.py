@@ -6,14 +6,24 @@ p and every superclass of D (as Ubergraph does), so that SPARQL reads
 ``?iap RO:0002449 ?caspase`` instead of walking blank nodes. Only named classes take part;
 ``owl:Thing`` is left out. Individuals typed by such a restriction (the records of findings,
 trials...) get the same plain triples. The OWL file itself is not changed.
+
+Those triples cannot tell the value a record states from the superclasses the view adds, so
+the view also holds the asserted links alone (Ubergraph's non-redundant graph, kept in the
+same graph under other predicates): ``C asserted:p D`` for each restriction on C itself,
+where ``asserted:p`` is :data:`ASSERTED` plus the local name of p (``asserted:IAPO_0000512``
+for IAPO:0000512) and is declared a sub-property of p. A question reads a finding's own
+cancer with one look-up instead of walking the finding's restrictions.
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
 from rdflib import OWL, RDF, RDFS, BNode, Graph, Literal, URIRef
+
+from iapontology.vocab import ASSERTED
 
 _AT_LEAST_ONE = (OWL.someValuesFrom,)
 _COUNTED = (OWL.minQualifiedCardinality, OWL.qualifiedCardinality)
@@ -69,8 +79,34 @@ def _existentials(
             yield cls, prop, target
 
 
+def asserted_property(prop: URIRef) -> URIRef:
+    """The predicate of the asserted links on ``prop``: :data:`ASSERTED` + its local name."""
+    local = re.split(r"[/#]", str(prop))[-1]
+    if not re.fullmatch(r"[A-Za-z][\w.-]*", local):
+        raise ValueError(f"no asserted-link name for the property {prop}")
+    return URIRef(ASSERTED + local)
+
+
+def asserted_triples(graph: Graph) -> set[tuple[URIRef, URIRef, URIRef]]:
+    """The asserted links of the OWL ``graph``: ``C asserted:p D`` for each at-least-one
+    restriction on a named class or individual C itself, and ``asserted:p
+    rdfs:subPropertyOf p`` for each such p. Two properties with one local name (which would
+    share an asserted predicate) raise ValueError."""
+    triples: set[tuple[URIRef, URIRef, URIRef]] = set()
+    named: dict[URIRef, URIRef] = {}
+    for link in (RDFS.subClassOf, RDF.type):
+        for subject, prop, target in _existentials(graph, link):
+            asserted = asserted_property(prop)
+            if named.setdefault(asserted, prop) != prop:
+                raise ValueError(f"{prop} and {named[asserted]} would share {asserted}")
+            triples.add((subject, asserted, target))
+    triples.update((asserted, RDFS.subPropertyOf, prop) for asserted, prop in named.items())
+    return triples
+
+
 def relation_triples(graph: Graph) -> set[tuple[URIRef, URIRef, URIRef]]:
-    """All plain triples of the relation-graph view of the OWL ``graph``."""
+    """All plain triples of the relation-graph view of the OWL ``graph``, the asserted
+    links (:func:`asserted_triples`) included."""
     superclasses = _closure(_named(graph, RDFS.subClassOf))
     superproperties = _closure(_named(graph, RDFS.subPropertyOf))
     subclasses: dict[URIRef, set[URIRef]] = defaultdict(set)
@@ -87,7 +123,7 @@ def relation_triples(graph: Graph) -> set[tuple[URIRef, URIRef, URIRef]]:
         for predicate in superproperties.get(prop, {prop}):
             for obj in superclasses.get(target, {target}):
                 triples.add((individual, predicate, obj))
-    return triples
+    return triples | asserted_triples(graph)
 
 
 def add_relation_view(graph: Graph) -> Graph:
@@ -97,4 +133,4 @@ def add_relation_view(graph: Graph) -> Graph:
     return graph
 
 
-__all__ = ["add_relation_view", "relation_triples"]
+__all__ = ["add_relation_view", "asserted_property", "asserted_triples", "relation_triples"]

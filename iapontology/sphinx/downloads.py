@@ -26,8 +26,8 @@ FORMATS = {
     ".context.jsonld": ("JSON-LD context", "the prefix map (CURIE prefixes to IRIs)"),
     ".json": ("OBO Graphs JSON", "for OAK, obonet and the Ontology Lookup Service"),
     ".sssom.tsv": ("SSSOM mappings (TSV)", "every cross-reference as a mapping"),
-    "-query.nt": ("N-Triples", "ontology plus the relation-graph view, loaded by "
-                  "``iapontology.graph()``"),
+    "-query.nt": ("N-Triples", "ontology plus the relation-graph view and its asserted "
+                  "links, loaded by ``iapontology.graph()``"),
 }
 _LOADING = """\
 How to load them
