@@ -38,13 +38,9 @@ import rdflib
 
 import iapontology as iapo
 from iapontology.paths import PRIMARY_FILE, QUERY_GRAPH_FILE, bundled_ontology_dir
-from iapontology.rdf.graph import (
-    PREFIXES,
-    concat_columns,
-    inline_values,
-    load_graph,
-    shipped_store,
-)
+from iapontology.rdf.answers import concat_columns
+from iapontology.rdf.graph import PREFIXES, load_graph, shipped_store
+from iapontology.rdf.query_text import inline_values
 from iapontology.sparql.named import bind_parameters
 
 #: The named question timed as a whole ``iapo query`` process (its default looks up a term).
@@ -88,7 +84,8 @@ def timed_load(action: Callable[[], object]) -> tuple[object, float, float]:
 _PLAIN = """
 import statistics, sys, time
 import rdflib
-from iapontology.rdf.graph import PREFIXES, inline_values
+from iapontology.rdf.graph import PREFIXES
+from iapontology.rdf.query_text import inline_values
 from iapontology.paths import PRIMARY_FILE, QUERY_GRAPH_FILE, bundled_ontology_dir
 from iapontology.sparql.named import bind_parameters, get_query
 named = get_query(sys.argv[1])

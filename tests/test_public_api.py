@@ -17,8 +17,9 @@ PACKAGE = Path(iapontology.__file__).parent
 ROOT = PACKAGE.parent
 
 #: The modules held to ``mypy --strict`` (the query layer and what it builds on).
-STRICT_MODULES = ("rdf/graph", "sparql/named", "rdf/rqfile", "sparql/results", "sparql/terms",
-                  "identifiers", "rdf/relation_graph", "rdf/oxstore", "rdf/shipped", "__init__")
+STRICT_MODULES = ("rdf/graph", "rdf/answers", "rdf/query_text", "sparql/named", "rdf/rqfile",
+                  "sparql/results", "sparql/terms", "identifiers", "rdf/relation_graph",
+                  "rdf/oxstore", "rdf/shipped", "__init__")
 
 
 def _modules() -> list[str]:

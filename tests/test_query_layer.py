@@ -19,19 +19,9 @@ from rdflib import XSD, Literal, URIRef
 import iapontology as iapo
 from iapontology.identifiers import compress, converter
 from iapontology.paths import QUERY_GRAPH_FILE, bundled_ontology_dir
-from iapontology.rdf.graph import (
-    QueryError,
-    Rows,
-    concat_columns,
-    inline_values,
-    new_graph,
-    oxigraph_of,
-    query,
-    shipped_store,
-    sort_concatenations,
-    sparql_term,
-    values_block,
-)
+from iapontology.rdf.answers import Rows, concat_columns, from_oxigraph, sort_concatenations
+from iapontology.rdf.graph import new_graph, oxigraph_of, query, shipped_store
+from iapontology.rdf.query_text import QueryError, inline_values, sparql_term, values_block
 from iapontology.sparql.named import UnknownTermValue, bind_parameters, get_query, queries, run
 from iapontology.sparql.terms import UnknownTerm, resolve, term
 
@@ -210,10 +200,8 @@ def _normalised(rows: Rows) -> list[tuple[str, ...]]:
 
 
 def _normalised_oxigraph(result: ox.QuerySolutions, sparql: str) -> list[tuple[str, ...]]:
-    from iapontology.rdf.graph import _from_oxigraph
-
     names = [v.value for v in result.variables]
-    rows = Rows([dict(zip(names, map(_from_oxigraph, s), strict=True)) for s in result], names)
+    rows = Rows([dict(zip(names, map(from_oxigraph, s), strict=True)) for s in result], names)
     return _normalised(sort_concatenations(rows, concat_columns(sparql)))
 
 

@@ -9,7 +9,7 @@ A header is the run of ``# key: value`` comment lines at the top of the file::
 
 The SPARQL follows the header. Parameters are SPARQL variables (``?domain``); when the query
 runs, their values are written into it as a ``VALUES`` block of escaped RDF terms (see
-:func:`iapontology.rdf.graph.inline_values`), never as raw text.
+:func:`iapontology.rdf.query_text.inline_values`), never as raw text.
 """
 
 from __future__ import annotations
