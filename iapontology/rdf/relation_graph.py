@@ -10,9 +10,11 @@ trials...) get the same plain triples. The OWL file itself is not changed.
 Those triples cannot tell the value a record states from the superclasses the view adds, so
 the view also holds the asserted links alone (Ubergraph's non-redundant graph, kept in the
 same graph under other predicates): ``C asserted:p D`` for each restriction on C itself,
-where ``asserted:p`` is :data:`ASSERTED` plus the local name of p (``asserted:IAPO_0000512``
-for IAPO:0000512) and is declared a sub-property of p. A question reads a finding's own
-cancer with one look-up instead of walking the finding's restrictions.
+declared a sub-property of p. A question reads a finding's own cancer with one look-up
+instead of walking the finding's restrictions. The predicate is :data:`ASSERTED` plus the
+local name of an OBO Library or IAPO property (``asserted:IAPO_0000512`` for IAPO:0000512,
+``asserted:RO_0002436``), and plus ``iri/`` and the percent-encoded IRI of any other
+property, so that two properties never share one and loading an ontology never fails.
 """
 
 from __future__ import annotations
@@ -20,12 +22,15 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from urllib.parse import quote
 
 from rdflib import OWL, RDF, RDFS, BNode, Graph, Literal, URIRef
 
-from iapontology.vocab import ASSERTED
+from iapontology.vocab import ASSERTED, IAPO_NAMESPACE, OBO
 
 _AT_LEAST_ONE = (OWL.someValuesFrom,)
+#: An OBO-style identifier (``RO_0002436``): unique within its namespace by construction.
+_OBO_ID = re.compile(r"[A-Za-z][A-Za-z0-9]*_[0-9]+")
 _COUNTED = (OWL.minQualifiedCardinality, OWL.qualifiedCardinality)
 
 
@@ -80,27 +85,28 @@ def _existentials(
 
 
 def asserted_property(prop: URIRef) -> URIRef:
-    """The predicate of the asserted links on ``prop``: :data:`ASSERTED` + its local name."""
-    local = re.split(r"[/#]", str(prop))[-1]
-    if not re.fullmatch(r"[A-Za-z][\w.-]*", local):
-        raise ValueError(f"no asserted-link name for the property {prop}")
-    return URIRef(ASSERTED + local)
+    """The predicate of the asserted links on ``prop``: :data:`ASSERTED` + the identifier of
+    an OBO Library or IAPO property (``RO_0002436``, ``IAPO_0000512``), else ``iri/`` + the
+    whole IRI percent-encoded. Two properties never get the same one."""
+    iri = str(prop)
+    for namespace, own in ((IAPO_NAMESPACE, True), (OBO, False)):
+        local = iri[len(namespace):] if iri.startswith(namespace) else ""
+        if _OBO_ID.fullmatch(local) and local.startswith("IAPO_") == own:
+            return URIRef(ASSERTED + local)
+    return URIRef(ASSERTED + "iri/" + quote(iri, safe=""))
 
 
 def asserted_triples(graph: Graph) -> set[tuple[URIRef, URIRef, URIRef]]:
     """The asserted links of the OWL ``graph``: ``C asserted:p D`` for each at-least-one
     restriction on a named class or individual C itself, and ``asserted:p
-    rdfs:subPropertyOf p`` for each such p. Two properties with one local name (which would
-    share an asserted predicate) raise ValueError."""
+    rdfs:subPropertyOf p`` for each such p (:func:`asserted_property` names them)."""
     triples: set[tuple[URIRef, URIRef, URIRef]] = set()
     named: dict[URIRef, URIRef] = {}
     for link in (RDFS.subClassOf, RDF.type):
         for subject, prop, target in _existentials(graph, link):
-            asserted = asserted_property(prop)
-            if named.setdefault(asserted, prop) != prop:
-                raise ValueError(f"{prop} and {named[asserted]} would share {asserted}")
+            asserted = named.setdefault(prop, asserted_property(prop))
             triples.add((subject, asserted, target))
-    triples.update((asserted, RDFS.subPropertyOf, prop) for asserted, prop in named.items())
+    triples.update((asserted, RDFS.subPropertyOf, prop) for prop, asserted in named.items())
     return triples
 
 
