@@ -303,6 +303,17 @@ def test_graph_shares_the_store_and_counts_without_a_query() -> None:
     assert len(named) == 0  # the rdflib graph is the default graph; the named one is apart
 
 
+def test_an_error_rdflib_raises_while_it_reads_rows_is_a_query_error() -> None:
+    """rdflib evaluates as the rows are read; what it raises then (here an AttributeError in
+    its SUM over IRIs) is a QueryError like any other failure, not a bare exception."""
+    plain = rdflib.Graph()
+    plain.add((URIRef("https://e.org/s"), URIRef("https://e.org/p"), Literal(1)))
+    with pytest.raises(QueryError, match="query failed"):
+        query("SELECT (SUM(?s) AS ?total) WHERE { ?s ?p ?o }", plain)
+    with pytest.raises(QueryError, match="malformed SPARQL"):
+        query("SELECT ?s WHERE { ?s ?p }", plain)
+
+
 def test_a_plain_rdflib_graph_answers_through_rdflib(rdflib_graph: rdflib.Graph) -> None:
     assert oxigraph_of(rdflib_graph) is None
     assert term("BIRC4", rdflib_graph) == term("BIRC4")

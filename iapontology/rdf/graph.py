@@ -16,6 +16,7 @@ or its query plan.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
@@ -155,39 +156,46 @@ def graph(*extra: Path, reload: bool = False, endpoint: str | None = None) -> rd
         return _cached
 
 
-def _run_oxigraph(store: ox.Store, sparql: str) -> Rows:
+@contextlib.contextmanager
+def _engine_errors() -> Iterator[None]:
+    """Any engine's failure to parse or run a query, as a :class:`QueryError`."""
     try:
-        result = store.query(sparql, prefixes=PREFIXES)
+        yield
     except SyntaxError as error:
         raise QueryError(f"malformed SPARQL: {error}") from error
-    except Exception as error:  # pyoxigraph raises its own error types while evaluating
+    except QueryError:
+        raise
+    except Exception as error:  # engines, parsers and remote endpoints raise many types
+        if type(error).__module__.startswith("pyparsing"):  # rdflib's SPARQL parser
+            raise QueryError(f"malformed SPARQL: {error}") from error
         raise QueryError(f"query failed: {error}") from error
+
+
+def _run_oxigraph(store: ox.Store, sparql: str) -> Rows:
+    with _engine_errors():
+        result = store.query(sparql, prefixes=PREFIXES)
     if isinstance(result, ox.QueryBoolean):
         return ask_rows(bool(result))
     if not isinstance(result, ox.QuerySolutions):
         raise QueryError("only SELECT and ASK queries are supported here")
     names = [v.value for v in result.variables]
     convert = from_oxigraph
-    try:
+    with _engine_errors():  # errors can also come while the answer streams
         return Rows([dict(zip(names, map(convert, solution), strict=True))
                      for solution in result], names)
-    except (OSError, ValueError) as error:  # raised while the answer streams
-        raise QueryError(f"query failed: {error}") from error
 
 
 def _run_rdflib(target: rdflib.Graph, sparql: str) -> Rows:
-    try:
+    with _engine_errors():
         result = target.query(sparql, initNs=PREFIXES)
-    except SyntaxError as error:
-        raise QueryError(f"malformed SPARQL: {error}") from error
-    except Exception as error:  # remote endpoints and parsers raise many error types
-        raise QueryError(f"query failed: {error}") from error
     if result.type == "ASK":
         return ask_rows(bool(result.askAnswer))
     if result.type != "SELECT":
         raise QueryError("only SELECT and ASK queries are supported here")
     names = [str(v) for v in result.vars or ()]
-    return Rows((dict(zip(names, row, strict=True)) for row in result), names)  # type: ignore[arg-type]
+    with _engine_errors():  # rdflib evaluates as the rows are read
+        return Rows((dict(zip(names, row, strict=True)) for row in result),  # type: ignore[arg-type]
+                    names)
 
 
 def query(
