@@ -61,6 +61,16 @@ def expect_problem(tables: Path, table: str, line: int, reason: str,
     )
 
 
+def edit_schema(tables: Path, old: str, new: str) -> int:
+    """Replace the one occurrence of ``old`` in ``schema.toml``; return its line number."""
+    path = tables / "schema.toml"
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1
+    line = text[: text.index(old)].count("\n") + 1
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    return line
+
+
 def edit_cell(table: Path, row_id: str, column: str, value: str) -> int:
     """Change one cell of the row whose first cell is ``row_id``; return its line number."""
     lines = table.read_text(encoding="utf-8").splitlines()

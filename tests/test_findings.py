@@ -10,7 +10,7 @@ import iapontology as iapo
 from iapontology.knowledge.curation import load_knowledge
 from iapontology.knowledge.tables import CurationError
 from iapontology.sparql.named import run
-from tests.conftest import edit_cell, expect_problem
+from tests.conftest import edit_cell, edit_schema, expect_problem
 
 LOSS = "IAPO:0000433"
 FUSION = "IAPO:0000437"
@@ -206,16 +206,8 @@ def test_resistance_effect_does_not_excuse_the_mechanism(tables: Path) -> None:
 def test_bad_schema_settings_are_reported(tables: Path, old: str, new: str, where: str,
                                           reason: str) -> None:
     """The record settings once in records.toml now live in schema.toml, checked alike."""
-    spec = tables / "schema.toml"
-    text = spec.read_text(encoding="utf-8")
-    assert text.count(old) == 1
-    line = text[: text.index(old)].count("\n") + 1
-    spec.write_text(text.replace(old, new), encoding="utf-8")
-    with pytest.raises(CurationError) as caught:
-        load_knowledge(tables)
-    prefix = f"knowledge/schema.toml:{line}:{where}: "
-    assert any(p.startswith(prefix) and reason in p for p in caught.value.problems), (
-        caught.value.problems)
+    line = edit_schema(tables, old, new)
+    expect_problem(tables, "schema.toml", line, reason, column=where)
 
 
 def test_findings_table_without_the_new_columns_is_refused(tables: Path) -> None:

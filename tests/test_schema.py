@@ -17,7 +17,7 @@ from iapontology.knowledge.curation import load_knowledge
 from iapontology.knowledge.table_schema import Column, TableSpec, key_lines, load_schema
 from iapontology.knowledge.tables import CurationError
 from iapontology.paths import KNOWLEDGE_DIR
-from tests.conftest import edit_cell
+from tests.conftest import edit_cell, edit_schema, expect_problem
 
 SCHEMA = load_schema()
 TSV_TABLES = [t for t in SCHEMA.tables.values() if t.role != "metadata"]
@@ -323,13 +323,5 @@ def test_bibliography_takes_the_source_prefixes_the_identifiers_know() -> None:
 )
 def test_malformed_schema_declaration_is_reported_at_its_line(
         tables: Path, old: str, new: str, where: str, reason: str) -> None:
-    path = tables / "schema.toml"
-    text = path.read_text(encoding="utf-8")
-    assert text.count(old) == 1
-    line = text[: text.index(old)].count("\n") + 1
-    path.write_text(text.replace(old, new), encoding="utf-8")
-    with pytest.raises(CurationError) as caught:
-        load_knowledge(tables)
-    prefix = f"knowledge/schema.toml:{line}:{where}: "
-    assert any(p.startswith(prefix) and reason in p for p in caught.value.problems), (
-        caught.value.problems)
+    line = edit_schema(tables, old, new)
+    expect_problem(tables, "schema.toml", line, reason, column=where)
