@@ -31,6 +31,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 #: Queries whose work is a fixed amount per triple or per record: their growth is the
@@ -98,23 +99,23 @@ def measure(extension: Path, repeat: int) -> dict[str, object]:
     started = time.perf_counter()
     iapo.term("XIAP", graph)  # builds the name index used by term parameters
     index_s = time.perf_counter() - started
+    def timed(call: Callable[[], list]) -> tuple[float, list]:
+        """One warm-up, then the median of ``repeat`` calls in ms, with the last answer."""
+        rows = call()
+        times = []
+        for _ in range(repeat):
+            t0 = time.perf_counter()
+            rows = call()
+            times.append((time.perf_counter() - t0) * 1000)
+        return statistics.median(times), rows
+
     queries: dict[str, tuple[float, int]] = {}
     for name in iapo.queries():
-        rows = iapo.run(name, graph)  # warm-up
-        times = []
-        for _ in range(repeat):
-            t0 = time.perf_counter()
-            rows = iapo.run(name, graph)
-            times.append((time.perf_counter() - t0) * 1000)
-        queries[name] = (statistics.median(times), len(rows))
+        ms, rows = timed(lambda n=name: iapo.run(n, graph))
+        queries[name] = (ms, len(rows))
     for name, text in REFERENCES.items():
-        rows = iapo.query(text, graph)  # warm-up
-        times = []
-        for _ in range(repeat):
-            t0 = time.perf_counter()
-            rows = iapo.query(text, graph)
-            times.append((time.perf_counter() - t0) * 1000)
-        queries[name] = (statistics.median(times), int(rows[0]["n"]))
+        ms, rows = timed(lambda t=text: iapo.query(t, graph))
+        queries[name] = (ms, int(rows[0]["n"]))
     return {"triples": triples, "load_s": load_s, "len_ms": len_ms, "index_s": index_s,
             "rss_before": rss_before, "rss_loaded": rss_loaded, "rss_peak": _rss_mib(),
             "queries": queries}
