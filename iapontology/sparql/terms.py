@@ -18,16 +18,14 @@ from iapontology import vocab
 from iapontology.identifiers import compress, split_curie
 from iapontology.rdf.graph import PREFIXES, GraphLike, objects, query, shipped_store, texts
 
-_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-_RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-_OBO_IN_OWL = PREFIXES["oboInOwl"]
-_DEPRECATED = "http://www.w3.org/2002/07/owl#deprecated"
-_REPLACED_BY = PREFIXES["obo"] + "IAO_0100001"
-HGNC_SYMBOL = str(vocab.HGNC_SYMBOL)
+_RDF_TYPE = vocab.RDF + "type"
+_LABEL = vocab.RDFS + "label"
+_SUBCLASS_OF = vocab.RDFS + "subClassOf"
+_DEPRECATED = vocab.OWL + "deprecated"
 
 #: Properties whose values name a term, best first (a label beats a synonym).
-_NAMING = (_RDFS + "label", HGNC_SYMBOL, _OBO_IN_OWL + "hasExactSynonym",
-           _OBO_IN_OWL + "hasRelatedSynonym", _OBO_IN_OWL + "hasDbXref")
+_NAMING = (_LABEL, vocab.HGNC_SYMBOL, vocab.EXACT_SYNONYM, vocab.RELATED_SYNONYM,
+           vocab.HAS_DB_XREF)
 
 
 @dataclass(frozen=True)
@@ -81,7 +79,7 @@ def _index(g: GraphLike) -> dict[str, list[tuple[int, str, str]]]:
 def _has(g: GraphLike, iri: str) -> bool:
     """Whether the graph says anything about ``iri`` as a typed or labelled subject."""
     return any(True for _ in objects(g, _RDF_TYPE, iri)) or any(
-        True for _ in objects(g, _RDFS + "label", iri))
+        True for _ in objects(g, _LABEL, iri))
 
 
 def _used(g: GraphLike, iri: str) -> bool:
@@ -133,11 +131,11 @@ def resolve(text: str, g: GraphLike | None = None) -> str:
     if deprecated is None or deprecated.lower() not in ("true", "1"):
         return iri
     curie = compress(iri) or iri
-    replacement = _first(graph_, iri, _REPLACED_BY)
+    replacement = _first(graph_, iri, vocab.TERM_REPLACED_BY)
     if replacement is None:
         warnings.warn(f"{curie} is obsolete and has no replacement", stacklevel=3)
         return iri
-    label = _first(graph_, iri, _RDFS + "label") or ""
+    label = _first(graph_, iri, _LABEL) or ""
     warnings.warn(f"{curie} ({label}) is obsolete; using its replacement "
                   f"{compress(replacement) or replacement}", stacklevel=3)
     return replacement
@@ -156,10 +154,10 @@ def _describe(g: GraphLike, iri: str) -> Term:
     label = next((str(r["label"]) for r in rows if r["label"] is not None), "")
     definition = next((str(r["definition"]) for r in rows if r["definition"] is not None), "")
     sources = sorted({str(r["source"]) for r in rows if r["source"] is not None})
-    synonyms = sorted(str(v) for p in ("hasExactSynonym", "hasRelatedSynonym")
-                      for _, v in objects(g, _OBO_IN_OWL + p, iri))
-    xrefs = sorted(str(v) for _, v in objects(g, _OBO_IN_OWL + "hasDbXref", iri))
-    parents = sorted(str(v) for _, v in objects(g, _RDFS + "subClassOf", iri)
+    synonyms = sorted(str(v) for p in (vocab.EXACT_SYNONYM, vocab.RELATED_SYNONYM)
+                      for _, v in objects(g, p, iri))
+    xrefs = sorted(str(v) for _, v in objects(g, vocab.HAS_DB_XREF, iri))
+    parents = sorted(str(v) for _, v in objects(g, _SUBCLASS_OF, iri)
                      if isinstance(v, URIRef))
     curie = compress(iri) or iri
     label = label or curie.split(":", 1)[-1]  # a vocabulary word without a label here
