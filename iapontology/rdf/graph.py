@@ -72,8 +72,12 @@ def new_graph(store: ox.Store | None = None) -> rdflib.Graph:
 
     from iapontology.rdf.oxstore import IapoStore  # imports oxrdflib (and rdflib's SPARQL code)
 
-    graph_ = rdflib.Graph(store=IapoStore(store if store is not None else ox.Store()),
-                          identifier=DATASET_DEFAULT_GRAPH_ID)
+    return _with_prefixes(rdflib.Graph(store=IapoStore(store if store is not None else ox.Store()),
+                                       identifier=DATASET_DEFAULT_GRAPH_ID))
+
+
+def _with_prefixes(graph_: rdflib.Graph) -> rdflib.Graph:
+    """``graph_`` with the ontology's prefixes bound (for its serialisations and queries)."""
     for prefix, namespace in PREFIXES.items():
         graph_.bind(prefix, namespace, override=True)
     return graph_
@@ -89,6 +93,8 @@ def oxigraph_of(target: GraphLike) -> ox.Store | None:
         return target
     inner = getattr(target.store, "oxigraph", None)
     return inner if isinstance(inner, ox.Store) else None
+
+
 def parse_file(graph: rdflib.Graph, path: Path) -> rdflib.Graph:
     """Parse one RDF file into ``graph`` with Oxigraph's parser (chosen by suffix).
 
@@ -142,11 +148,8 @@ def graph(*extra: Path, reload: bool = False, endpoint: str | None = None) -> rd
         from rdflib.plugins.stores.sparqlstore import SPARQLStore
 
         # POST: the pre-bound prefixes make a query too long for a GET URL on some servers
-        remote = rdflib.Graph(store=SPARQLStore(endpoint, returnFormat="json",
-                                                method="POST_FORM"))
-        for prefix, namespace in PREFIXES.items():
-            remote.bind(prefix, namespace, override=True)
-        return remote
+        return _with_prefixes(rdflib.Graph(store=SPARQLStore(endpoint, returnFormat="json",
+                                                             method="POST_FORM")))
     if extra:
         merged = load_graph([shipped_path(), *extra], relation_view=False)
         return add_relation_view(merged)

@@ -1,4 +1,4 @@
-"""The named competency questions: SPARQL files shipped in ``iapontology/queries/``."""
+"""The named competency questions: SPARQL files shipped in ``iapontology/sparql/questions/``."""
 
 from __future__ import annotations
 
