@@ -100,12 +100,19 @@ def asserted_triples(graph: Graph) -> set[tuple[URIRef, URIRef, URIRef]]:
     """The asserted links of the OWL ``graph``: ``C asserted:p D`` for each at-least-one
     restriction on a named class or individual C itself, and ``asserted:p
     rdfs:subPropertyOf p`` for each such p (:func:`asserted_property` names them)."""
+    return _asserted([*_existentials(graph), *_existentials(graph, RDF.type)])
+
+
+def _asserted(
+    axioms: Iterable[tuple[URIRef, URIRef, URIRef]],
+) -> set[tuple[URIRef, URIRef, URIRef]]:
+    """The asserted links of (subject, property, target) restrictions, with declarations."""
     triples: set[tuple[URIRef, URIRef, URIRef]] = set()
     named: dict[URIRef, URIRef] = {}
-    for link in (RDFS.subClassOf, RDF.type):
-        for subject, prop, target in _existentials(graph, link):
-            asserted = named.setdefault(prop, asserted_property(prop))
-            triples.add((subject, asserted, target))
+    for subject, prop, target in axioms:
+        if prop not in named:
+            named[prop] = asserted_property(prop)
+        triples.add((subject, named[prop], target))
     triples.update((asserted, RDFS.subPropertyOf, prop) for prop, asserted in named.items())
     return triples
 
@@ -119,17 +126,19 @@ def relation_triples(graph: Graph) -> set[tuple[URIRef, URIRef, URIRef]]:
     for child, ancestors in superclasses.items():
         for ancestor in ancestors:
             subclasses[ancestor].add(child)
+    on_classes = list(_existentials(graph))
+    on_individuals = list(_existentials(graph, RDF.type))
     triples: set[tuple[URIRef, URIRef, URIRef]] = set()
-    for cls, prop, target in _existentials(graph):
+    for cls, prop, target in on_classes:
         for subject in subclasses.get(cls, {cls}) | {cls}:
             for predicate in superproperties.get(prop, {prop}):
                 for obj in superclasses.get(target, {target}):
                     triples.add((subject, predicate, obj))
-    for individual, prop, target in _existentials(graph, RDF.type):
+    for individual, prop, target in on_individuals:
         for predicate in superproperties.get(prop, {prop}):
             for obj in superclasses.get(target, {target}):
                 triples.add((individual, predicate, obj))
-    return triples | asserted_triples(graph)
+    return triples | _asserted(on_classes + on_individuals)
 
 
 def add_relation_view(graph: Graph) -> Graph:
